@@ -1,0 +1,35 @@
+# Two commands on a fresh clone: `make build` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: build test validate export clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/sco-data validate
+	$(BIN)/sco-data export
+
+validate: $(STAMP)
+	$(BIN)/sco-data validate
+
+test: $(TEST_STAMP)
+	$(BIN)/sco-data validate
+	$(BIN)/frictionless validate datapackage.json
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis

@@ -1,0 +1,351 @@
+"""CSV to typed Arrow tables: the only CSV reader in the toolkit.
+
+pyarrow parses; every cell is first read as text, then typed column by column, vectorised, by the
+field's Table Schema type (see schema.py). Cells that do not fit their type become problems with
+the file's own line numbers. Structural faults (a broken quote, a row with the wrong number of
+cells, a blank line, bytes that are not UTF-8) are diagnosed again with Python's csv module,
+which is slower but can say exactly which line is wrong; that only happens when something is.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import schema as sch
+from .errors import InvalidDataError, Problem
+from .package import Package, Resource
+
+MAX_PROBLEMS_PER_COLUMN = 20
+BOM = b"\xef\xbb\xbf"
+
+_INTEGER = r"^[+-]?[0-9]+$"
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_YEAR = r"^[0-9]{4}$"
+
+_HINTS = {
+    "integer": "write a whole number with digits only, no separators",
+    "number": "write a number with a '.' decimal point and no separators",
+    "boolean": "write true or false",
+    "date": "write the date as YYYY-MM-DD (a real calendar day); if only the year is known, leave the date empty",
+    "datetime": "write an ISO 8601 date-time with a time zone, e.g. 2008-08-28T10:00:00Z",
+    "year": "write a four-digit year",
+    "list": "separate items with the delimiter and leave no item empty",
+}
+
+
+class RowLocator:
+    """Maps a data record's index (0-based) to the line it starts on in the file (header = 1).
+
+    Records and lines only differ when a quoted cell holds a line break; the file is re-read
+    to find out only when a problem needs a line number.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._starts: list[int] | None = None
+
+    def line(self, index: int) -> int:
+        if self._starts is None:
+            self._starts = self._scan()
+        if self._starts and index < len(self._starts):
+            return self._starts[index]
+        return index + 2
+
+    def _scan(self) -> list[int]:
+        with self.path.open("rb") as fh:
+            data = fh.read()
+        if b'"' not in data:
+            return []
+        starts: list[int] = []
+        with self.path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            begin = reader.line_num + 1
+            for _ in reader:
+                starts.append(begin)
+                begin = reader.line_num + 1
+        return starts
+
+
+@dataclass
+class TableRead:
+    resource: Resource
+    display: str
+    table: object | None  # pyarrow.Table, or None when the file could not be read as a table
+    problems: list[Problem] = field(default_factory=list)
+    locator: RowLocator | None = None
+
+    def line(self, index: int) -> int:
+        return self.locator.line(index) if self.locator else index + 2
+
+
+def _utf8_problem(path: Path, display: str) -> Problem | None:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Problem(
+            display,
+            line,
+            None,
+            "encoding",
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8; save the file as UTF-8",
+        )
+    return None
+
+
+def diagnose_structure(path: Path, display: str, n_columns: int) -> list[Problem]:
+    """Python's csv module, strict, line by line: the precise account of a malformed file."""
+    enc = _utf8_problem(path, display)
+    if enc:
+        return [enc]
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            next(reader, None)
+            begin = reader.line_num + 1
+            for row in reader:
+                if not row:
+                    problems.append(Problem(display, begin, None, "blank-row", "blank line; delete it"))
+                elif len(row) != n_columns:
+                    more = "many" if len(row) > n_columns else "few"
+                    problems.append(
+                        Problem(
+                            display,
+                            begin,
+                            None,
+                            "malformed-csv",
+                            f"row has {len(row)} cells but the header has {n_columns} (too {more}); "
+                            "check for a missing or extra comma or an unquoted comma in a cell",
+                        )
+                    )
+                begin = reader.line_num + 1
+        except csv.Error as exc:
+            reason = str(exc)
+            if "end of data" in reason or "EOF" in reason:
+                reason = "a quoted cell is never closed; add the missing '\"'"
+            problems.append(Problem(display, begin, None, "malformed-csv", f"malformed CSV: {reason}"))
+    if not problems:
+        problems.append(Problem(display, None, None, "malformed-csv", "the file could not be parsed as CSV"))
+    return problems
+
+
+def _read_header(path: Path, display: str) -> tuple[list[str] | None, list[Problem]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        return None, [_utf8_problem(path, display)]
+    except csv.Error as exc:
+        return None, [Problem(display, 1, None, "malformed-csv", f"header row cannot be parsed: {exc}")]
+    if not header:
+        return None, [Problem(display, 1, None, "file-empty", "no header row; the first line must name the columns")]
+    return header, []
+
+
+def _header_problems(header: list[str], names: list[str], display: str) -> list[Problem]:
+    if header == names:
+        return []
+    missing = [n for n in names if n not in header]
+    extra = [h for h in header if h not in names]
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("unknown " + ", ".join(repr(e) for e in extra))
+    if not parts:
+        parts.append("columns are out of order")
+    return [
+        Problem(
+            display,
+            1,
+            None,
+            "header",
+            f"header does not match the schema ({'; '.join(parts)}); expected: {','.join(names)}",
+        )
+    ]
+
+
+def _mask_problems(tr: TableRead, name: str, raw, bad, message) -> None:
+    """Turn a boolean mask of bad cells into problems, at most MAX_PROBLEMS_PER_COLUMN each."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    bad = pc.fill_null(bad, False)
+    if not pc.any(bad).as_py():
+        return
+    idx = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+    values = raw.take(idx[:MAX_PROBLEMS_PER_COLUMN]).to_pylist()
+    for i, value in zip(idx[:MAX_PROBLEMS_PER_COLUMN], values):
+        tr.problems.append(Problem(tr.display, tr.line(int(i)), name, "type", message(value)))
+    if len(idx) > MAX_PROBLEMS_PER_COLUMN:
+        tr.problems.append(
+            Problem(tr.display, None, name, "type", f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more cells like these")
+        )
+
+
+def _convert(tr: TableRead, fdef: dict, raw):
+    """One text column to its schema type, vectorised. Returns the typed array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ftype = sch.field_type(fdef)
+    name = fdef["name"]
+    target = sch.arrow_type(fdef)
+    present = pc.is_valid(raw)
+
+    def report(bad):
+        hint = _HINTS.get(ftype, "")
+        _mask_problems(tr, name, raw, pc.and_(present, bad), lambda v: f"{v!r} is not a valid {ftype}; {hint}")
+
+    if ftype == "string":
+        return raw
+    if ftype in ("integer", "year", "number"):
+        pattern = {"integer": _INTEGER, "year": _YEAR, "number": _NUMBER}[ftype]
+        ok = pc.match_substring_regex(raw, pattern)
+        clean = pc.if_else(ok, pc.utf8_ltrim(raw, characters="+"), pa.scalar(None, pa.string()))
+        try:
+            return pc.cast(clean, target)
+        except pa.ArrowInvalid:
+            # Out of range for the target type: find the offending cells one by one.
+            limit = 2**63 if ftype == "integer" else 2**31
+            vals = clean.to_pylist()
+            fits = [v is None or -limit <= int(v) < limit for v in vals]
+            report(pc.invert(pa.array(fits)))
+            kept = [v if f else None for v, f in zip(vals, fits)]
+            return pc.cast(pa.array(kept, pa.string()), target)
+        finally:
+            report(pc.invert(pc.fill_null(ok, True)))
+    if ftype == "boolean":
+        true_values = fdef.get("trueValues", list(sch.DEFAULT_TRUE))
+        false_values = fdef.get("falseValues", list(sch.DEFAULT_FALSE))
+        is_true = pc.is_in(raw, value_set=pa.array(true_values, pa.string()))
+        is_false = pc.is_in(raw, value_set=pa.array(false_values, pa.string()))
+        report(pc.invert(pc.or_(is_true, is_false)))
+        return pc.if_else(present, is_true, pa.scalar(None, pa.bool_()))
+    if ftype == "date":
+        ok = pc.match_substring_regex(raw, _DATE)
+        parsed = pc.strptime(
+            pc.if_else(ok, raw, pa.scalar(None, pa.string())), format="%Y-%m-%d", unit="s", error_is_null=True
+        )
+        report(pc.invert(pc.fill_null(pc.and_(ok, pc.is_valid(parsed)), False)))
+        return pc.cast(parsed, pa.date32())
+    if ftype == "datetime":
+        out, good = [], []
+        for v in raw.to_pylist():
+            if v is None:
+                out.append(None)
+                good.append(True)
+                continue
+            try:
+                dt = datetime.fromisoformat(v)
+                if dt.tzinfo is None:
+                    raise ValueError
+                out.append(dt.astimezone(timezone.utc))
+                good.append(True)
+            except ValueError:
+                out.append(None)
+                good.append(False)
+        report(pc.invert(pa.array(good)))
+        return pa.array(out, target)
+    if ftype == "list":
+        delim = sch.list_delimiter(fdef)
+        d = re.escape(delim)
+        report(pc.match_substring_regex(raw, f"^{d}|{d}{d}|{d}$|^$"))
+        return pc.split_pattern(raw, delim)
+    raise AssertionError(ftype)
+
+
+def read_resource(res: Resource, display: str | None = None) -> TableRead:
+    """Read one resource as a typed pyarrow.Table, collecting every problem met on the way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    display = display or res.relpath
+    tr = TableRead(res, display, None, [], RowLocator(res.path))
+    path = res.path
+    if not path.is_file():
+        tr.problems.append(Problem(display, None, None, "file-missing", "file not found; create it with its header row"))
+        return tr
+    if path.stat().st_size == 0:
+        tr.problems.append(Problem(display, None, None, "file-empty", "file is empty; it needs at least the header row"))
+        return tr
+    with path.open("rb") as fh:
+        if fh.read(3) == BOM:
+            tr.problems.append(
+                Problem(display, 1, None, "utf8-bom", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")
+            )
+    header, problems = _read_header(path, display)
+    if problems:
+        tr.problems.extend(problems)
+        return tr
+    names = res.field_names
+    problems = _header_problems(header, names, display)
+    if problems:
+        tr.problems.extend(problems)
+        return tr
+
+    invalid_rows: list = []
+
+    def on_invalid(row):
+        invalid_rows.append(row)
+        return "skip"
+
+    missing = res.schema.get("missingValues", [""])
+    try:
+        raw = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=list(missing),
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        tr.problems.extend(diagnose_structure(path, display, len(names)))
+        return tr
+
+    blank = None
+    if raw.num_rows and names:
+        all_null = pc.is_null(raw.column(0))
+        for col in raw.columns[1:]:
+            all_null = pc.and_(all_null, pc.is_null(col))
+        blank = pc.any(all_null).as_py()
+    if invalid_rows or blank:
+        found = diagnose_structure(path, display, len(names))
+        if found and not (len(found) == 1 and found[0].row is None and not invalid_rows):
+            tr.problems.extend(found)
+            return tr
+        # A row of only empty cells (",,,") is not a blank line: typing and constraints judge it.
+
+    arrays = []
+    for fdef in res.fields:
+        arrays.append(_convert(tr, fdef, raw.column(fdef["name"])))
+    tr.table = pa.Table.from_arrays(arrays, schema=sch.arrow_schema(res.schema))
+    return tr
+
+
+def read_package(pkg: Package) -> dict[str, TableRead]:
+    return {res.name: read_resource(res, pkg.display(res.path)) for res in pkg.resources}
+
+
+def read_table(res: Resource, display: str | None = None):
+    """A typed table, or InvalidDataError listing why it cannot be read."""
+    tr = read_resource(res, display)
+    if tr.table is None or any(p.rule in ("type", "encoding", "malformed-csv") for p in tr.problems):
+        raise InvalidDataError(f"{tr.display} cannot be read", tr.problems)
+    return tr.table

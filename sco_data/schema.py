@@ -1,0 +1,127 @@
+"""The one map from Table Schema types to Arrow, SQLite and JSON.
+
+Everything that needs to know what a field's type means asks here; no other module decides types.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year", "list")
+
+# SQLite STRICT tables allow INTEGER, REAL, TEXT, BLOB and ANY. Dates are ISO text, booleans 0/1,
+# lists JSON text: what stock sqlite3 and every client read without extensions.
+_SQLITE = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "year": "INTEGER",
+    "list": "TEXT",
+}
+
+_JSON = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "date": "string",
+    "datetime": "string",
+    "year": "integer",
+    "list": "array",
+}
+
+DEFAULT_TRUE = ("true", "True", "TRUE", "1")
+DEFAULT_FALSE = ("false", "False", "FALSE", "0")
+
+
+def field_type(field: dict) -> str:
+    ftype = field.get("type", "string")
+    if ftype not in SUPPORTED_TYPES:
+        raise ValueError(f"field {field.get('name')!r}: type {ftype!r} is not supported ({', '.join(SUPPORTED_TYPES)})")
+    return ftype
+
+
+def constraints(field: dict) -> dict:
+    return field.get("constraints") or {}
+
+
+def is_required(field: dict) -> bool:
+    return bool(constraints(field).get("required"))
+
+
+def enum_values(field: dict) -> list | None:
+    return constraints(field).get("enum")
+
+
+def list_delimiter(field: dict) -> str:
+    return field.get("delimiter", ",")
+
+
+def arrow_type(field: dict, *, dictionary_enums: bool = False):
+    """The Arrow type of a field. Enum strings become dictionary-encoded when asked (Parquet)."""
+    import pyarrow as pa
+
+    ftype = field_type(field)
+    if ftype == "string":
+        if dictionary_enums and enum_values(field):
+            return pa.dictionary(pa.int32(), pa.string())
+        return pa.string()
+    if ftype == "integer":
+        return pa.int64()
+    if ftype == "number":
+        return pa.float64()
+    if ftype == "boolean":
+        return pa.bool_()
+    if ftype == "date":
+        return pa.date32()
+    if ftype == "datetime":
+        return pa.timestamp("us", tz="UTC")
+    if ftype == "year":
+        return pa.int32()
+    if ftype == "list":
+        item = field.get("itemType", "string")
+        if item != "string":
+            raise ValueError(f"field {field.get('name')!r}: list itemType {item!r} is not supported (string only)")
+        return pa.list_(pa.string())
+    raise AssertionError(ftype)
+
+
+def arrow_schema(schema: dict, *, dictionary_enums: bool = False):
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(
+                f["name"],
+                arrow_type(f, dictionary_enums=dictionary_enums),
+                nullable=not is_required(f),
+                metadata={"description": f.get("description", "")} if f.get("description") else None,
+            )
+            for f in schema["fields"]
+        ]
+    )
+
+
+def sqlite_type(field: dict) -> str:
+    return _SQLITE[field_type(field)]
+
+
+def json_type(field: dict) -> str:
+    return _JSON[field_type(field)]
+
+
+def pandas_dtype(field: dict) -> str:
+    """The pandas dtype `sco_data.load` gives a field."""
+    ftype = field_type(field)
+    if ftype == "string":
+        return "category" if enum_values(field) else "string"
+    return {
+        "integer": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "date": "date32[pyarrow]",
+        "datetime": "timestamp[us, tz=UTC][pyarrow]",
+        "year": "Int32",
+        "list": "object",
+    }[ftype]
