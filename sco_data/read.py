@@ -293,7 +293,11 @@ def _read_into(tr: TableRead) -> None:
         tr.problems.append(Problem(display, None, None, "file-empty", "file is empty; it needs at least the header row"))
         return
     with path.open("rb") as fh:
-        if fh.read(3) == BOM:
+        start = fh.read(3)
+        # Every '"' of a well-formed file opens, closes or doubles inside a quoted cell, so an odd
+        # count means a quote left open; pyarrow would silently run that cell to the end of file.
+        unclosed_quote = (start + fh.read()).count(b'"') % 2 == 1
+        if start == BOM:
             tr.problems.append(
                 Problem(display, 1, None, "utf8-bom", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")
             )
@@ -344,7 +348,7 @@ def _read_into(tr: TableRead) -> None:
         for col in raw.columns[1:]:
             all_null = pc.and_(all_null, pc.is_null(col))
         blank = pc.any(all_null).as_py()
-    if invalid_rows or blank:
+    if invalid_rows or blank or unclosed_quote:
         found = diagnose_structure(path, display, len(names))
         if found and not (len(found) == 1 and found[0].row is None and not invalid_rows):
             tr.problems.extend(found)

@@ -159,8 +159,8 @@ def check_primary_key(tr: TableRead) -> None:
         return
     first_line: dict[str, int] = {}
     dupes = []
-    # Keys are unique in valid data, so a Python pass over them is cheap and gives each repeat
-    # the line of its first occurrence.
+    # A plain pass rather than a group-by, so that each repeat can name the line of its first
+    # occurrence.
     for i, k in enumerate(keys.to_pylist()):
         if k is None:
             continue
@@ -213,8 +213,8 @@ def validate_package(pkg: Package, *, frictionless: bool = False) -> Report:
         report.problems.extend(tr.problems)
     report.problems.extend(rules.run_rules(pkg, tables))
     if frictionless:
-        from .reference import frictionless_problems, not_yet_reported
+        from .reference import frictionless_problems
 
-        report.problems.extend(not_yet_reported(frictionless_problems(pkg, tables), report.problems, tables))
+        report.problems.extend(frictionless_problems(pkg, tables, report.problems))
     report.problems = sort_problems(list(dict.fromkeys(report.problems)))
     return report
