@@ -163,7 +163,7 @@ def consistent_enums(pkg: Package):
                 seen.add(key)
             for v in values:
                 if not _fits(v, ftype):
-                    yield where, f"{v!r} is not a {ftype}; every enum value must be of the field's type"
+                    yield where, f"{v!r} is not of type {ftype}, the field's type"
             pattern = cons.get("pattern")
             if ftype == "string" and isinstance(pattern, str) and _compiles(pattern):
                 for v in values:

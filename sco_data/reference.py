@@ -11,6 +11,7 @@ has been judged safe (relative, inside the folder, not a URL) before this module
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,10 +48,22 @@ def _label(err) -> str | None:
     return None
 
 
-def _message(err) -> str:
+def _message(err, tr: TableRead | None) -> str:
     note = getattr(err, "note", None) or err.message
+    if tr is not None:
+        # Frictionless counts records; a person counts lines.
+        note = re.sub(
+            r"(in the )?\b[Rr]ow at position \"?(\d+)\"?",
+            lambda m: f"{'on ' if m.group(1) else ''}line {_line(tr, int(m.group(2)))}",
+            note,
+        )
     cell = getattr(err, "cell", None)
     return f"{cell!r}: {note}" if cell is not None else note
+
+
+def _line(tr: TableRead | None, row: int | None) -> int | None:
+    """A Frictionless row number (records, header = 1) as the file's line number."""
+    return tr.line(row - 2) if tr is not None and row is not None and row >= 2 else row
 
 
 def run_frictionless(pkg: Package, tables: dict[str, TableRead] | None = None) -> list[Finding]:
@@ -71,17 +84,16 @@ def run_frictionless(pkg: Package, tables: dict[str, TableRead] | None = None) -
         tr = tables.get(task.name or "")
         display = tr.display if tr else (task.place or file)
         for err in task.errors:
-            row = getattr(err, "row_number", None)
-            line = tr.line(row - 2) if tr is not None and row is not None and row >= 2 else row
+            line = _line(tr, getattr(err, "row_number", None))
             findings.append(
                 Finding(
-                    Problem(display, line, _label(err), f"frictionless:{err.type}", _message(err)),
+                    Problem(display, line, _label(err), f"frictionless:{err.type}", _message(err, tr)),
                     err.type,
                     getattr(err, "reference_name", None) or None,
                 )
             )
     for err in report.errors:
-        findings.append(Finding(Problem(file, None, None, f"frictionless:{err.type}", _message(err)), err.type))
+        findings.append(Finding(Problem(file, None, None, f"frictionless:{err.type}", _message(err, None)), err.type))
     return findings
 
 
