@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .errors import ScoDataError
+from .errors import Problem, ScoDataError
 
 
 def _problems_json(problems) -> str:
@@ -17,8 +17,6 @@ def _problems_json(problems) -> str:
 
 def _fail(exc: ScoDataError, as_json: bool = False) -> None:
     """Report a failure the library raised, as problems, and exit with its code."""
-    from .errors import Problem
-
     problems = exc.problems or [Problem("", None, None, type(exc).__name__, str(exc))]
     if as_json:
         click.echo(_problems_json(problems))

@@ -23,7 +23,7 @@ def default_descriptor() -> Path:
     for candidate in (here / "_package" / DESCRIPTOR, here.parent / DESCRIPTOR):
         if candidate.is_file():
             return candidate
-    raise PackageError(f"no {DESCRIPTOR} found beside the sco_data package")
+    raise _refuse(DESCRIPTOR, None, "descriptor-missing", "none found beside the sco_data package; give a PATH")
 
 
 @dataclass

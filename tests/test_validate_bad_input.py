@@ -68,3 +68,24 @@ def test_bad_cell_after_a_quoted_line_break(sample):
     assert problems(sample, frictionless=True) == [
         "data/summits.csv:6:format: [enum] 'by_letter' is not allowed; use one of: in_person, virtual, hybrid"
     ]
+
+
+def test_frictionless_adds_what_we_do_not_check(sample):
+    """A `unique` constraint is left to the reference run: its finding is reported, on our line."""
+    from validate_cases import edit_descriptor, field
+
+    edit_descriptor(sample, lambda d: field(d, "countries", "name").setdefault("constraints", {}).update(unique=True))
+    edit(sample, "countries", "MNG,Mongolia", "MNG,China")
+    assert problems(sample) == []
+    assert problems(sample, frictionless=True) == [
+        "data/countries.csv:4:name: [frictionless:unique-error] 'China': the same as on line 2"
+    ]
+
+
+def test_frictionless_package_errors_are_reported(sample):
+    from validate_cases import edit_descriptor
+
+    edit_descriptor(sample, lambda d: d.update(created="yesterday"))
+    assert problems(sample, frictionless=True) == [
+        'datapackage.json: [frictionless:package-error] property "created" is not valid "datetime"'
+    ]
