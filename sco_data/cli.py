@@ -59,7 +59,8 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
         if not quiet:
             rows = sum(tr.table.num_rows for tr in report.tables.values() if tr.table is not None)
             status = "valid" if report.valid else f"invalid: {len(report.problems)} problem(s)"
-            click.echo(f"{pkg.name} {pkg.version}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
+            label = " ".join(str(x) for x in (pkg.name, pkg.version) if x) or pkg.descriptor_path.name
+            click.echo(f"{label}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
     sys.exit(0 if report.valid else 1)
 
 

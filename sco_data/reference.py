@@ -106,7 +106,13 @@ def _covered(f: Finding, ours: list[Problem], unreadable: set[str], unreadable_t
     if f.type == "foreign-key" and f.refers_to in unreadable_tables:
         return True
     if p.row is None:
-        return any(o.file == p.file and o.rule == p.rule.removeprefix("frictionless:") for o in ours)
+        # A descriptor fault "at property 'a/b'" that the lint already pointed at (column "...a.b").
+        prop = re.search(r"at property '([^']+)'", p.message)
+        if prop:
+            dotted = prop.group(1).replace("/", ".")
+            return any(o.file == p.file and o.column and (o.column == dotted or o.column.endswith("." + dotted))
+                       for o in ours)
+        return False
     rules = _COVERED_BY.get(f.type)
     theirs = set(p.column.split(", ")) if p.column else set()
     for o in ours:

@@ -134,3 +134,11 @@ def test_non_utf8_encoding_declared(sample):
         "datapackage.json::resources[countries].encoding: [metadata-encoding] encoding 'latin-1': the tables are read "
         "as UTF-8; declare utf-8"
     ]
+
+
+def test_frictionless_does_not_repeat_what_the_lint_says(sample):
+    edit_descriptor(sample, _set(["version"], 1))
+    report = validate_package(load_package(sample), frictionless=True)
+    assert [str(p) for p in report.problems] == [
+        "datapackage.json::version: [metadata-version] 1 is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)"
+    ]
