@@ -8,16 +8,22 @@ import sys
 
 import click
 
-from .errors import ScoDataError
+from .errors import Problem, ScoDataError
+
+
+def _problems_json(problems) -> str:
+    return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
 def _fail(exc: ScoDataError, as_json: bool = False) -> None:
+    """Report a failure the library raised, as problems, and exit with its code."""
+    problems = exc.problems or [Problem("", None, None, type(exc).__name__, str(exc))]
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in exc.problems] or [{"message": str(exc)}], indent=2))
+        click.echo(_problems_json(problems))
     else:
         for p in exc.problems:
-            click.echo(str(p), err=True)
-        if not exc.problems or str(exc) not in {str(p) for p in exc.problems}:
+            click.echo(str(p))
+        if not exc.problems:
             click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
 
@@ -46,14 +52,15 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
         _fail(exc, as_json)
         return
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in report.problems], indent=2, ensure_ascii=False))
+        click.echo(_problems_json(report.problems))
     else:
         for p in report.problems:
             click.echo(str(p))
         if not quiet:
             rows = sum(tr.table.num_rows for tr in report.tables.values() if tr.table is not None)
             status = "valid" if report.valid else f"invalid: {len(report.problems)} problem(s)"
-            click.echo(f"{pkg.name} {pkg.version}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
+            label = " ".join(str(x) for x in (pkg.name, pkg.version) if x) or pkg.descriptor_path.name
+            click.echo(f"{label}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
     sys.exit(0 if report.valid else 1)
 
 

@@ -32,7 +32,14 @@ class Problem:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.message))
+    """By file and line; a whole-file problem first, a "N more rows like these" after the rows."""
+
+    def line(p: Problem) -> float:
+        if p.row is not None:
+            return p.row
+        return 0 if p.column is None else float("inf")
+
+    return sorted(problems, key=lambda p: (p.file, line(p), p.column or "", p.rule, p.message))
 
 
 class ScoDataError(Exception):

@@ -23,7 +23,7 @@ def default_descriptor() -> Path:
     for candidate in (here / "_package" / DESCRIPTOR, here.parent / DESCRIPTOR):
         if candidate.is_file():
             return candidate
-    raise PackageError(f"no {DESCRIPTOR} found beside the sco_data package")
+    raise _refuse(DESCRIPTOR, None, "descriptor-missing", "none found beside the sco_data package; give a PATH")
 
 
 @dataclass
@@ -97,6 +97,11 @@ class Package:
             return str(path)
 
 
+def _refuse(file: str, column: str | None, rule: str, message: str, row: int | None = None) -> PackageError:
+    problem = Problem(file, row, column, rule, message)
+    return PackageError(str(problem), [problem])
+
+
 def _descriptor_path(path: str | Path | None) -> Path:
     if path is None:
         return default_descriptor()
@@ -104,27 +109,31 @@ def _descriptor_path(path: str | Path | None) -> Path:
     if p.is_dir():
         p = p / DESCRIPTOR
     if not p.is_file():
-        raise PackageError(
-            f"{p}: no such descriptor; give a {DESCRIPTOR} or a folder that holds one",
-            [Problem(str(p), None, None, "descriptor-missing", "file not found")],
-        )
+        raise _refuse(str(p), None, "descriptor-missing", f"no such file; give a {DESCRIPTOR} or a folder that holds one")
     return p
 
 
-def safe_resource_path(base: Path, raw: object, where: str) -> tuple[Path, str]:
-    """Resolve a resource path, refusing anything that is not a plain relative path inside base."""
+def unsafe_path_reason(raw: object) -> str | None:
+    """Why a path from a descriptor may not be followed, or None when it is a plain relative path."""
     if not isinstance(raw, str) or not raw:
-        raise PackageError(f"{where}: path must be one relative file path, got {raw!r}")
+        return f"must be one relative file path, got {raw!r}"
     if _URL.match(raw):
-        raise PackageError(f"{where}: path {raw!r} is a URL; only files inside the package are read")
-    if raw.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:[\\/]", raw):
-        raise PackageError(f"{where}: path {raw!r} is absolute; use a path relative to the descriptor")
-    parts = PurePosixPath(raw.replace("\\", "/")).parts
-    if ".." in parts:
-        raise PackageError(f"{where}: path {raw!r} climbs out of the package with '..'")
-    resolved = (base / raw).resolve()
-    if not resolved.is_relative_to(base.resolve()):
-        raise PackageError(f"{where}: path {raw!r} leads outside the package folder")
+        return f"{raw!r} is a URL; only files inside the package are read, nothing is fetched"
+    if raw.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", raw):
+        return f"{raw!r} is absolute; use a path relative to the descriptor"
+    if ".." in PurePosixPath(raw.replace("\\", "/")).parts:
+        return f"{raw!r} climbs out of the package folder with '..'"
+    return None
+
+
+def safe_resource_path(base: Path, raw: object, where: str, file: str = DESCRIPTOR) -> tuple[Path, str]:
+    """Resolve a resource path, refusing anything that is not a plain relative path inside base.
+    Nothing is opened or fetched here: the path is judged by its text, then by where it resolves."""
+    reason = unsafe_path_reason(raw)
+    if reason is None and not (base / raw).resolve().is_relative_to(base.resolve()):
+        reason = f"{raw!r} leads outside the package folder (through a link)"
+    if reason:
+        raise _refuse(file, where, "unsafe-path", reason)
     return base / raw, raw
 
 
@@ -132,46 +141,108 @@ def _load_json(path: Path, what: str) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PackageError(f"{path}: {what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise _refuse(path.name, None, "descriptor-encoding", f"{what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
-        raise PackageError(f"{path}: cannot read {what}: {exc.strerror}") from None
+        raise _refuse(path.name, None, "descriptor-missing", f"cannot read {what}: {exc.strerror}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PackageError(
-            f"{path}:{exc.lineno}:{exc.colno}: {what} is not valid JSON: {exc.msg}",
-            [Problem(path.name, exc.lineno, None, "descriptor-json", f"not valid JSON: {exc.msg} (column {exc.colno})")],
-        ) from None
+        raise _refuse(path.name, str(exc.colno), "descriptor-json", f"{what} is not valid JSON: {exc.msg}", exc.lineno) from None
     if not isinstance(data, dict):
-        raise PackageError(f"{path}: {what} must be a JSON object")
+        raise _refuse(path.name, None, "descriptor-json", f"{what} must be a JSON object, not {type(data).__name__}")
     return data
+
+
+def _names_a_file(profile: object) -> bool:
+    """A profile is either a registered name ("tabular-data-resource") or a file or URL that
+    Frictionless would read or fetch."""
+    return isinstance(profile, str) and (bool(_URL.match(profile)) or "/" in profile or "\\" in profile)
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _schema_faults(schema: dict, where: str) -> list[tuple[str, str]]:
+    """Faults that would stop any reader from using a schema at all, as (pointer, message)."""
+    faults = []
+    names: set[str] = set()
+    for j, fdef in enumerate(schema["fields"]):
+        if not isinstance(fdef, dict) or not isinstance(fdef.get("name"), str) or not fdef["name"]:
+            faults.append((f"{where}.fields[{j}]", "each field needs a name"))
+            continue
+        if fdef["name"] in names:
+            faults.append((f"{where}.fields[{fdef['name']}]", "the field name is used twice"))
+        names.add(fdef["name"])
+        if not isinstance(fdef.get("constraints", {}), dict):
+            faults.append((f"{where}.fields[{fdef['name']}].constraints", "constraints must be an object"))
+    if "primaryKey" in schema and not _is_names(schema["primaryKey"]):
+        faults.append((f"{where}.primaryKey", "primaryKey must be a field name or a list of field names"))
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list):
+        faults.append((f"{where}.foreignKeys", "foreignKeys must be a list"))
+        fks = []
+    for k, fk in enumerate(fks):
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        if not (
+            isinstance(fk, dict)
+            and _is_names(fk.get("fields"))
+            and isinstance(ref, dict)
+            and _is_names(ref.get("fields"))
+            and isinstance(ref.get("resource", ""), str)
+        ):
+            faults.append((f"{where}.foreignKeys[{k}]", "needs fields and a reference with a resource and fields"))
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        faults.append((f"{where}.missingValues", "missingValues must be a list of strings"))
+    return faults
 
 
 def load_package(path: str | Path | None = None) -> Package:
     """Read a descriptor and resolve its resources. Nothing but the descriptor (and schemas it
-    names by relative path) is read here."""
+    names by relative path) is read here; every path it names is judged before anything else is
+    opened, so an absolute path, a '..' or a URL is refused without being read or fetched."""
     dpath = _descriptor_path(path)
     descriptor = _load_json(dpath, "descriptor")
     base = dpath.parent
+    file = dpath.name
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        raise PackageError(f"{dpath}: the descriptor lists no resources")
-    pkg = Package(dpath, descriptor)
-    seen: set[str] = set()
+        raise _refuse(file, "resources", "descriptor", "the descriptor lists no resources")
+    # Paths first, for every resource: a later fault must not let an earlier unsafe path be read.
+    if _names_a_file(descriptor.get("profile")):
+        safe_resource_path(base, descriptor["profile"], "profile", file)
+    names: list[str] = []
     for i, res in enumerate(resources):
-        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
-            raise PackageError(f"{dpath}: resources[{i}] needs a name")
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res["name"]:
+            raise _refuse(file, f"resources[{i}]", "descriptor", "each resource needs a name")
         name = res["name"]
-        if name in seen:
-            raise PackageError(f"{dpath}: resource name {name!r} is used twice")
-        seen.add(name)
-        where = f"{dpath.name}: resource {name!r}"
-        full, rel = safe_resource_path(base, res.get("path"), where)
+        if name in names:
+            raise _refuse(file, f"resources[{name}]", "descriptor", "the resource name is used twice")
+        names.append(name)
+        safe_resource_path(base, res.get("path"), f"resources[{name}].path", file)
+        for key in ("schema", "dialect"):
+            if isinstance(res.get(key), str):
+                safe_resource_path(base, res[key], f"resources[{name}].{key}", file)
+        if _names_a_file(res.get("profile")):
+            safe_resource_path(base, res["profile"], f"resources[{name}].profile", file)
+    pkg = Package(dpath, descriptor)
+    faults: list[tuple[str, str]] = []
+    for res in resources:
+        name = res["name"]
+        full, rel = safe_resource_path(base, res["path"], f"resources[{name}].path", file)
         schema = res.get("schema")
         if isinstance(schema, str):
-            spath, _ = safe_resource_path(base, schema, f"{where} schema")
-            schema = _load_json(spath, "schema")
+            schema = _load_json(base / schema, "schema")
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            raise PackageError(f"{where}: needs a Table Schema with a list of fields")
+            faults.append((f"resources[{name}].schema", "needs a Table Schema with a list of fields"))
+            continue
+        found = _schema_faults(schema, f"resources[{name}].schema")
+        if found:
+            faults.extend(found)
+            continue
         pkg.resources.append(Resource(name, full, rel, schema, res))
+    if faults:
+        problems = [Problem(file, None, where, "descriptor", message) for where, message in faults]
+        raise PackageError("\n".join(map(str, problems)), problems)
     return pkg

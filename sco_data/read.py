@@ -100,6 +100,10 @@ def _utf8_problem(path: Path, display: str) -> Problem | None:
     return None
 
 
+def _cells(n: int) -> str:
+    return f"{n} cell" if n == 1 else f"{n} cells"
+
+
 def diagnose_structure(path: Path, display: str, n_columns: int) -> list[Problem]:
     """Python's csv module, strict, line by line: the precise account of a malformed file."""
     enc = _utf8_problem(path, display)
@@ -122,7 +126,7 @@ def diagnose_structure(path: Path, display: str, n_columns: int) -> list[Problem
                             begin,
                             None,
                             "malformed-csv",
-                            f"row has {len(row)} cells but the header has {n_columns} (too {more}); "
+                            f"row has {_cells(len(row))} but the header has {n_columns} (too {more}); "
                             "check for a missing or extra comma or an unquoted comma in a cell",
                         )
                     )
@@ -265,33 +269,52 @@ def _convert(tr: TableRead, fdef: dict, raw):
 
 def read_resource(res: Resource, display: str | None = None) -> TableRead:
     """Read one resource as a typed pyarrow.Table, collecting every problem met on the way."""
+    display = display or res.relpath
+    tr = TableRead(res, display, None, [], RowLocator(res.path))
+    try:
+        _read_into(tr)
+    except OSError as exc:
+        # A file that exists but cannot be opened (permissions, a folder in its place).
+        tr.table = None
+        tr.problems.append(Problem(display, None, None, "file-unreadable", f"cannot read the file: {exc.strerror or exc}"))
+    return tr
+
+
+def _read_into(tr: TableRead) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    display = display or res.relpath
-    tr = TableRead(res, display, None, [], RowLocator(res.path))
-    path = res.path
+    res, display, path = tr.resource, tr.display, tr.resource.path
     if not path.is_file():
         tr.problems.append(Problem(display, None, None, "file-missing", "file not found; create it with its header row"))
-        return tr
+        return
     if path.stat().st_size == 0:
         tr.problems.append(Problem(display, None, None, "file-empty", "file is empty; it needs at least the header row"))
-        return tr
+        return
     with path.open("rb") as fh:
-        if fh.read(3) == BOM:
+        start = fh.read(3)
+        # Every '"' of a well-formed file opens, closes or doubles inside a quoted cell, so an odd
+        # count means a quote left open; pyarrow would silently run that cell to the end of file.
+        unclosed_quote = (start + fh.read()).count(b'"') % 2 == 1
+        if start == BOM:
             tr.problems.append(
                 Problem(display, 1, None, "utf8-bom", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")
             )
+    untyped = [(f["name"], sch.unsupported(f)) for f in res.fields if sch.unsupported(f)]
+    if untyped:
+        for name, reason in untyped:
+            tr.problems.append(Problem(display, None, name, "field-type", f"not read: the schema says {reason}"))
+        return
     header, problems = _read_header(path, display)
     if problems:
         tr.problems.extend(problems)
-        return tr
+        return
     names = res.field_names
     problems = _header_problems(header, names, display)
     if problems:
         tr.problems.extend(problems)
-        return tr
+        return
 
     invalid_rows: list = []
 
@@ -317,7 +340,7 @@ def read_resource(res: Resource, display: str | None = None) -> TableRead:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         tr.problems.extend(diagnose_structure(path, display, len(names)))
-        return tr
+        return
 
     blank = None
     if raw.num_rows and names:
@@ -325,18 +348,17 @@ def read_resource(res: Resource, display: str | None = None) -> TableRead:
         for col in raw.columns[1:]:
             all_null = pc.and_(all_null, pc.is_null(col))
         blank = pc.any(all_null).as_py()
-    if invalid_rows or blank:
+    if invalid_rows or blank or unclosed_quote:
         found = diagnose_structure(path, display, len(names))
         if found and not (len(found) == 1 and found[0].row is None and not invalid_rows):
             tr.problems.extend(found)
-            return tr
+            return
         # A row of only empty cells (",,,") is not a blank line: typing and constraints judge it.
 
     arrays = []
     for fdef in res.fields:
         arrays.append(_convert(tr, fdef, raw.column(fdef["name"])))
     tr.table = pa.Table.from_arrays(arrays, schema=sch.arrow_schema(res.schema))
-    return tr
 
 
 def read_package(pkg: Package) -> dict[str, TableRead]:

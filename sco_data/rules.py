@@ -1,9 +1,381 @@
-"""Cross-table rules of the contract, one named function each."""
+"""Cross-table rules of the contract (tables.md, "Rules across tables"), one named function each.
+
+This is the one module besides the tests that names tables and columns. Each rule takes the typed
+tables of a package (name -> TableRead) and yields problems that name the rule, the file, the line
+(as a person counts it, header = 1) and the columns. A rule whose tables or columns are missing or
+unreadable is skipped: the reader and the lint have already said why.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
 from .errors import Problem
+from .read import MAX_PROBLEMS_PER_COLUMN, TableRead
+
+Tables = dict[str, TableRead]
 
 
-def run_rules(pkg, tables) -> list[Problem]:
-    return []
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    check: Callable[[Tables], Iterable[Problem]]
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+
+RULES: list[Rule] = []
+
+
+def rule(name: str):
+    """Register a rule under the name its problems carry."""
+
+    def register(check):
+        RULES.append(Rule(name, check))
+        return check
+
+    return register
+
+
+class Rows:
+    """A readable table as Python rows, with the helpers every rule needs to point at a line."""
+
+    def __init__(self, tr: TableRead):
+        self.tr = tr
+        self.rows: list[dict] = tr.table.to_pylist()
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        return iter(enumerate(self.rows))
+
+    def problem(self, index: int, columns: str | Iterable[str], rule_name: str, message: str) -> Problem:
+        column = columns if isinstance(columns, str) else ", ".join(columns)
+        return Problem(self.tr.display, self.tr.line(index), column, rule_name, message)
+
+    @property
+    def file(self) -> str:
+        return self.tr.display
+
+
+def _rows(tables: Tables, name: str, *columns: str) -> Rows | None:
+    """The table as rows, or None when it is absent, unreadable or lacks a column a rule needs."""
+    tr = tables.get(name)
+    if tr is None or tr.table is None or any(c not in tr.table.column_names for c in columns):
+        return None
+    return Rows(tr)
+
+
+def _readable(tables: Tables) -> Iterator[Rows]:
+    for tr in tables.values():
+        if tr.table is not None:
+            yield Rows(tr)
+
+
+def _fmt(value) -> str:
+    return "empty" if value is None else str(value)
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+SOURCES, SOURCE_KEY = "sources", "source_id"
+
+
+def _is_source_list(fdef: dict) -> bool:
+    """A list field that cites the sources table: by the contract's name for it."""
+    return fdef["name"] == "source_ids" and fdef.get("type") == "list"
+
+
+@rule("source-exists")
+def source_exists(tables: Tables) -> Iterator[Problem]:
+    """Every id in every source_ids cell exists in sources.source_id."""
+    sources = _rows(tables, SOURCES, SOURCE_KEY)
+    if sources is None:
+        return
+    known = {r[SOURCE_KEY] for _, r in sources}
+    for t in _readable(tables):
+        for fdef in t.tr.resource.fields:
+            if not _is_source_list(fdef):
+                continue
+            name = fdef["name"]
+            for i, row in t:
+                unknown = [s for s in row[name] or [] if s not in known]
+                if unknown:
+                    ids = ", ".join(repr(s) for s in unknown)
+                    yield t.problem(i, name, "source-exists",
+                                    f"{ids} not in {sources.file} ({SOURCE_KEY}); add the source there or fix the id")
+
+
+# --- dates and years ---------------------------------------------------------------------------
+
+
+def _year_date_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
+    """(year column, date column) pairs by the contract's convention: `year` goes with
+    `start_date`, `X_year` with `X_date`."""
+    for name in names:
+        if name == "year" and "start_date" in names:
+            yield name, "start_date"
+        elif name.endswith("_year") and f"{name[:-5]}_date" in names:
+            yield name, f"{name[:-5]}_date"
+
+
+@rule("year-matches-date")
+def year_matches_date(tables: Tables) -> Iterator[Problem]:
+    """A year column equals the year of its date column where both are set."""
+    for t in _readable(tables):
+        for ycol, dcol in _year_date_pairs(t.tr.resource.field_names):
+            for i, row in t:
+                year, date = row[ycol], row[dcol]
+                if year is not None and date is not None and getattr(date, "year", year) != year:
+                    yield t.problem(i, (ycol, dcol), "year-matches-date",
+                                    f"{ycol} is {year} but {dcol} {date} is in {date.year}; make them agree")
+
+
+def _start_end_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
+    """(start column, end column) pairs: `end_date`/`start_date`, `delivery_end_year`/
+    `delivery_start_year`, ...: the names differ only in `end` for `start`."""
+    for name in names:
+        parts = name.split("_")
+        if "end" in parts:
+            start = "_".join("start" if p == "end" else p for p in parts)
+            if start in names:
+                yield start, name
+
+
+@rule("end-after-start")
+def end_after_start(tables: Tables) -> Iterator[Problem]:
+    """An end (date or year) is not before its start."""
+    for t in _readable(tables):
+        for scol, ecol in _start_end_pairs(t.tr.resource.field_names):
+            for i, row in t:
+                start, end = row[scol], row[ecol]
+                if start is not None and end is not None and end < start:
+                    yield t.problem(i, (scol, ecol), "end-after-start",
+                                    f"{ecol} {end} is before {scol} {start}; an end cannot precede its start")
+
+
+# --- summits and members -----------------------------------------------------------------------
+
+
+@rule("summit-host-member")
+def summit_host_member(tables: Tables) -> Iterator[Problem]:
+    """A summit's host was a member on its start_date: of the SCO for an SCO summit (a Shanghai
+    Five member counts from the first Shanghai Five summit on, so the founding summit of
+    2001-06-14 is hosted by a member), of the Shanghai Five for a Shanghai Five summit."""
+    summits = _rows(tables, "summits", "organisation", "start_date", "host_iso3")
+    members = _rows(tables, "members", "iso3", "joined_date", "left_date", "shanghai_five_member")
+    if summits is None or members is None:
+        return
+    by_state = {r["iso3"]: r for _, r in members}
+    s5_starts = [r["start_date"] for _, r in summits if r["organisation"] == "shanghai_five" and r["start_date"]]
+    s5_from = min(s5_starts) if s5_starts else None
+    for i, s in summits:
+        host, day, org = s["host_iso3"], s["start_date"], s["organisation"]
+        if host is None or day is None or org is None:
+            continue
+        m = by_state.get(host)
+        if m is None:
+            why = f"{host} is not in {members.file}"
+        elif m["left_date"] is not None and m["left_date"] < day:
+            why = f"{host} left on {m['left_date']}"
+        elif org == "shanghai_five":
+            why = None if m["shanghai_five_member"] else f"{host} is not a Shanghai Five member in {members.file}"
+        else:
+            since = [m["joined_date"]] if m["joined_date"] else []
+            if m["shanghai_five_member"] and s5_from:
+                since.append(s5_from)
+            why = None if since and min(since) <= day else f"{host} joined on {_fmt(m['joined_date'])}"
+        if why:
+            yield summits.problem(i, ("host_iso3", "start_date"), "summit-host-member",
+                                  f"the host of a {org} summit on {day} must be a member then, but {why}")
+
+
+# --- observers ---------------------------------------------------------------------------------
+
+
+def _spell_start(row: dict) -> tuple:
+    return (row["start_year"], row["start_date"] or _year_start(row["start_year"]))
+
+
+def _year_start(year: int):
+    import datetime as dt
+
+    return dt.date(year, 1, 1)
+
+
+def _ends_by(end_year, end_date, start_year, start_date) -> bool:
+    """Whether a spell that ends at (end_year, end_date) is over by a start (start_year,
+    start_date): by the dates when both are known, else by the years, where a spell ending in
+    year Y and the next starting in Y do not overlap."""
+    if end_date is not None and start_date is not None:
+        return end_date <= start_date
+    if end_year is None and end_date is not None:
+        end_year = end_date.year
+    return end_year is not None and end_year <= start_year
+
+
+def _spells(observers: Rows) -> dict[str, list[tuple[int, dict]]]:
+    by_state: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for i, row in observers:
+        if row["iso3"] is not None and row["start_year"] is not None:
+            by_state[row["iso3"]].append((i, row))
+    for spells in by_state.values():
+        spells.sort(key=lambda s: _spell_start(s[1]))
+    return by_state
+
+
+OBSERVER_COLUMNS = ("iso3", "status", "start_year", "start_date", "end_year", "end_date", "end_reason")
+
+
+@rule("spells-do-not-overlap")
+def spells_do_not_overlap(tables: Tables) -> Iterator[Problem]:
+    """One state's observer, dialogue-partner and partner spells do not overlap."""
+    observers = _rows(tables, "observers", *OBSERVER_COLUMNS)
+    if observers is None:
+        return
+    for state, spells in _spells(observers).items():
+        for (i, before), (j, after) in zip(spells, spells[1:]):
+            if not _ends_by(before["end_year"], before["end_date"], after["start_year"], after["start_date"]):
+                end = before["end_date"] or before["end_year"]
+                yield observers.problem(
+                    j, ("start_year", "start_date"), "spells-do-not-overlap",
+                    f"{state}'s {after['status']} spell starts in {after['start_date'] or after['start_year']} while its "
+                    f"{before['status']} spell of line {observers.tr.line(i)} "
+                    + (f"lasts until {end}" if end else "has no end")
+                    + "; end the earlier spell first",
+                )
+
+
+@rule("observer-before-member")
+def observer_before_member(tables: Tables) -> Iterator[Problem]:
+    """A member's last observer spell before it joined ends, with end_reason became_member, no
+    later than its joined_date; a spell that ends in became_member belongs to a member."""
+    observers = _rows(tables, "observers", *OBSERVER_COLUMNS)
+    members = _rows(tables, "members", "iso3", "joined_date")
+    if observers is None or members is None:
+        return
+    joined = {r["iso3"]: r["joined_date"] for _, r in members if r["iso3"] is not None}
+    for state, spells in _spells(observers).items():
+        if state not in joined:
+            for i, row in spells:
+                if row["end_reason"] == "became_member":
+                    yield observers.problem(i, ("iso3", "end_reason"), "observer-before-member",
+                                            f"the spell ends because {state} became a member, but {state} is not in "
+                                            f"{members.file}; add the membership or fix end_reason")
+            continue
+        day = joined[state]
+        if day is None:
+            continue
+        before = [(i, r) for i, r in spells if (r["start_date"] or _year_start(r["start_year"])) < day]
+        if not before:
+            continue
+        i, last = before[-1]
+        if last["end_reason"] != "became_member":
+            yield observers.problem(i, "end_reason", "observer-before-member",
+                                    f"{state} joined on {day}, so its last spell before that must end with end_reason "
+                                    f"became_member, not {_fmt(last['end_reason'])}")
+        if not _ends_by(last["end_year"], last["end_date"], day.year, day):
+            end = last["end_date"] or last["end_year"]
+            yield observers.problem(i, ("end_year", "end_date"), "observer-before-member",
+                                    f"{state} joined on {day}, but its last spell before that "
+                                    f"{f'ends in {end}' if end else 'has no end'}; it must end no later than joined_date")
+
+
+# --- the 2008 Georgia war ----------------------------------------------------------------------
+
+
+@rule("recognition-date")
+def recognition_date(tables: Tables) -> Iterator[Problem]:
+    """recognition_date is set exactly when the state recognised Abkhazia or South Ossetia; a
+    recognition_withdrawn_date needs a recognition_date and does not precede it."""
+    positions = _rows(tables, "georgia_positions", "recognized_abkhazia", "recognized_south_ossetia", "recognition_date")
+    if positions is None:
+        return
+    has_withdrawn = "recognition_withdrawn_date" in positions.tr.table.column_names
+    for i, row in positions:
+        recognised = bool(row["recognized_abkhazia"] or row["recognized_south_ossetia"])
+        date = row["recognition_date"]
+        cols = ("recognized_abkhazia", "recognized_south_ossetia", "recognition_date")
+        if recognised and date is None:
+            yield positions.problem(i, cols, "recognition-date",
+                                    "the state recognised Abkhazia or South Ossetia, so recognition_date must be set")
+        elif not recognised and date is not None:
+            yield positions.problem(i, cols, "recognition-date",
+                                    f"recognition_date is {date} but neither recognized_abkhazia nor "
+                                    "recognized_south_ossetia is true; set the one recognised or empty the date")
+        withdrawn = row["recognition_withdrawn_date"] if has_withdrawn else None
+        if withdrawn is None:
+            continue
+        if date is None:
+            yield positions.problem(i, ("recognition_date", "recognition_withdrawn_date"), "recognition-date",
+                                    f"recognition_withdrawn_date is {withdrawn} but recognition_date is empty; "
+                                    "a recognition must be dated before its withdrawal")
+        elif withdrawn < date:
+            yield positions.problem(i, ("recognition_date", "recognition_withdrawn_date"), "recognition-date",
+                                    f"recognition_withdrawn_date {withdrawn} is before recognition_date {date}")
+
+
+# --- arms deals --------------------------------------------------------------------------------
+
+DEALS = "arms_deals"
+
+
+@rule("deal-quantities")
+def deal_quantities(tables: Tables) -> Iterator[Problem]:
+    """No more delivered than ordered: quantity_delivered <= quantity_ordered."""
+    deals = _rows(tables, DEALS, "quantity_ordered", "quantity_delivered")
+    if deals is None:
+        return
+    for i, row in deals:
+        ordered, delivered = row["quantity_ordered"], row["quantity_delivered"]
+        if ordered is not None and delivered is not None and delivered > ordered:
+            yield deals.problem(i, ("quantity_ordered", "quantity_delivered"), "deal-quantities",
+                                f"quantity_delivered {delivered} exceeds quantity_ordered {ordered}")
+
+
+@rule("deal-years")
+def deal_years(tables: Tables) -> Iterator[Problem]:
+    """Deliveries do not begin before the order: delivery_start_year (and delivery_end_year) >=
+    order_year."""
+    deals = _rows(tables, DEALS, "order_year", "delivery_start_year", "delivery_end_year")
+    if deals is None:
+        return
+    for i, row in deals:
+        order = row["order_year"]
+        for col in ("delivery_start_year", "delivery_end_year"):
+            year = row[col]
+            if order is not None and year is not None and year < order:
+                yield deals.problem(i, ("order_year", col), "deal-years",
+                                    f"{col} {year} is before order_year {order}; deliveries follow the order")
+                break
+
+
+@rule("deal-parties")
+def deal_parties(tables: Tables) -> Iterator[Problem]:
+    """A deal is between two states: supplier_iso3 differs from recipient_iso3."""
+    deals = _rows(tables, DEALS, "supplier_iso3", "recipient_iso3")
+    if deals is None:
+        return
+    for i, row in deals:
+        if row["supplier_iso3"] is not None and row["supplier_iso3"] == row["recipient_iso3"]:
+            yield deals.problem(i, ("supplier_iso3", "recipient_iso3"), "deal-parties",
+                                f"{row['supplier_iso3']} is both supplier and recipient; a deal needs two states")
+
+
+def run_rules(pkg, tables: Tables) -> list[Problem]:
+    """Every registered rule, at most MAX_PROBLEMS_PER_COLUMN problems per rule and column of a
+    file (then one line saying how many more), as the typed checks do."""
+    out: list[Problem] = []
+    for r in RULES:
+        counts: dict[tuple, int] = defaultdict(int)
+        for p in r.check(tables):
+            key = (p.file, p.column)
+            counts[key] += 1
+            if counts[key] <= MAX_PROBLEMS_PER_COLUMN:
+                out.append(p)
+        for (file, column), n in counts.items():
+            if n > MAX_PROBLEMS_PER_COLUMN:
+                out.append(Problem(file, None, column, r.name, f"{n - MAX_PROBLEMS_PER_COLUMN} more rows like these"))
+    return out

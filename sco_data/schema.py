@@ -42,6 +42,18 @@ def field_type(field: dict) -> str:
     return ftype
 
 
+def unsupported(field: dict) -> str | None:
+    """Why a field cannot be typed by this toolkit, or None when it can."""
+    ftype = field.get("type", "string")
+    if ftype not in SUPPORTED_TYPES:
+        return f"type {ftype!r} is not supported; use one of: {', '.join(SUPPORTED_TYPES)}"
+    if ftype == "list" and field.get("itemType", "string") != "string":
+        return f"list itemType {field.get('itemType')!r} is not supported; use string"
+    if ftype == "list" and (not isinstance(list_delimiter(field), str) or not list_delimiter(field)):
+        return "a list delimiter must be a non-empty string"
+    return None
+
+
 def constraints(field: dict) -> dict:
     return field.get("constraints") or {}
 

@@ -7,6 +7,7 @@ standard, runs beside them on demand and must agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import schema as sch
@@ -30,7 +31,8 @@ class Report:
 
 
 def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
-    """Problems for every row where mask is true (capped per column)."""
+    """A problem for every row where mask is true (capped per column); message(i) says what is
+    wrong in row i (0-based record index)."""
     import numpy as np
     import pyarrow.compute as pc
 
@@ -44,8 +46,25 @@ def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
         tr.problems.append(Problem(tr.display, None, column, rule, f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more rows like these"))
 
 
+def _enum_array(fdef: dict, allowed: list, arrow_type):
+    """The enum as an Arrow array of the column's type, or None when the values do not fit it
+    (the metadata lint reports that; the data cannot be judged against it)."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    try:
+        if sch.field_type(fdef) == "date":
+            allowed = [dt.date.fromisoformat(v) for v in allowed]
+        return pa.array(allowed, arrow_type)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+
+
 def check_constraints(tr: TableRead) -> None:
-    """required, enum, pattern, minimum/maximum, minLength/maxLength on one typed table."""
+    """required, enum, pattern, minimum/maximum, minLength/maxLength on one typed table. A
+    constraint the metadata lint finds unusable (a bad regex, an enum of the wrong type) is
+    skipped here rather than crashing."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -58,111 +77,142 @@ def check_constraints(tr: TableRead) -> None:
             _flag(tr, pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
         if sch.field_type(fdef) == "list":
             continue
-        if "enum" in cons:
+        if isinstance(cons.get("enum"), list) and cons["enum"]:
             allowed = cons["enum"]
-            bad = pc.invert(pc.is_in(col, value_set=pa.array(allowed, col.type)))
-            _flag(tr, pc.and_(pc.is_valid(col), bad), name, "enum",
-                  lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
-        if "pattern" in cons and pa.types.is_string(col.type):
+            value_set = _enum_array(fdef, allowed, col.type)
+            if value_set is not None:
+                bad = pc.invert(pc.is_in(col, value_set=value_set))
+                _flag(tr, pc.and_(pc.is_valid(col), bad), name, "enum",
+                      lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
+        if isinstance(cons.get("pattern"), str) and pa.types.is_string(col.type):
             pattern = cons["pattern"]
-            anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})$"
-            bad = pc.invert(pc.match_substring_regex(col, anchored))
-            _flag(tr, bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
+            # Table Schema patterns match the whole value (XML Schema semantics).
+            anchored = f"^(?:{pattern})$"
+            try:
+                bad = pc.invert(pc.match_substring_regex(col, anchored))
+            except pa.ArrowInvalid:
+                # Not a regular expression Arrow (RE2) accepts: the lint reports a broken one, and
+                # the Frictionless reference run judges the data against the ones only Python takes.
+                bad = None
+            if bad is not None:
+                _flag(tr, bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
         for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
             if key in cons and not pa.types.is_string(col.type):
-                bound = pa.scalar(cons[key]).cast(col.type)
+                try:
+                    bound = pa.scalar(cons[key]).cast(col.type)
+                except (TypeError, ValueError, pa.ArrowException):
+                    continue
                 _flag(tr, op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
-            if key in cons and pa.types.is_string(col.type):
+            if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
                 _flag(tr, op(pc.utf8_length(col), cons[key]), name, key,
                       lambda i, b=cons[key], w=word: f"value is {w} {b} characters")
 
 
-def _key_strings(table, fields: list[str]):
-    """One string per row for a (possibly composite) key; null where any part is null."""
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def check_text_cells(tr: TableRead) -> None:
+    """No text cell of any table may begin like a spreadsheet formula."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = [pc.cast(table.column(f), pa.string()) for f in fields]
+    pattern = "^[" + re.escape("".join(FORMULA_PREFIXES)) + "]"
+    for fdef in tr.resource.fields:
+        col = tr.table.column(fdef["name"])
+        if not pa.types.is_string(col.type):
+            continue
+        _flag(tr, pc.match_substring_regex(col, pattern), fdef["name"], "formula-prefix",
+              lambda i, c=col: f"{c[i].as_py()[:40]!r} begins with {c[i].as_py()[0]!r}, which spreadsheets run as a "
+                               "formula; reword it so it starts with a letter or digit")
+
+
+def _key_strings(tr: TableRead, fields: list[str]):
+    """One string per row for a (possibly composite) key; null where any part is null. None when
+    the key names a column the table lacks or one that cannot be a key (the lint reports it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = tr.table
+    if not fields or any(f not in table.column_names or pa.types.is_list(table.schema.field(f).type) for f in fields):
+        return None
+    parts = [pc.cast(table.column(f), pa.string()).combine_chunks() for f in fields]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, "\x1f")
 
 
+def _shown(key: str) -> str:
+    return key.replace("\x1f", ", ")
+
+
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
-    if not pk:
+    keys = _key_strings(tr, pk) if pk else None
+    if keys is None:
         return
-    keys = _key_strings(tr.table, pk)
-    counts = pa.table({"k": keys, "i": pa.array(np.arange(len(keys)))}).group_by("k").aggregate([("i", "count")])
-    dupes = counts.filter(pc.greater(counts.column("i_count"), 1)).column("k")
-    if len(dupes) == 0:
-        return
-    label = ", ".join(pk)
-    mask = pc.is_in(keys, value_set=dupes)
-    seen: set = set()
-    first_line: dict = {}
-    import numpy as _np
-
-    for i in _np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))[: MAX_PROBLEMS_PER_COLUMN * 2]:
-        k = keys[int(i)].as_py()
-        if k in seen:
-            shown = k.replace("\x1f", ", ")
-            tr.problems.append(
-                Problem(tr.display, tr.line(int(i)), label, "primary-key",
-                        f"duplicate key ({shown}); line {first_line[k]} has it already; each key must be unique")
-            )
+    first_line: dict[str, int] = {}
+    dupes = []
+    # A plain pass rather than a group-by, so that each repeat can name the line of its first
+    # occurrence.
+    for i, k in enumerate(keys.to_pylist()):
+        if k is None:
+            continue
+        if k in first_line:
+            dupes.append(i)
         else:
-            seen.add(k)
-            first_line[k] = tr.line(int(i))
+            first_line[k] = i
+    if not dupes:
+        return
+    is_dupe = pa.array(np.isin(np.arange(len(keys)), dupes))
+    _flag(tr, is_dupe, ", ".join(pk), "primary-key",
+          lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
+                    "already; each key must be unique")
 
 
 def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
+    """Every non-empty key points at a row of its table. A reference to a table or column that
+    does not exist is the lint's to report; an unreadable target is reported where it is."""
     import pyarrow.compute as pc
 
     for fk in tr.resource.foreign_keys:
         target = tables.get(fk["resource"])
-        label = ", ".join(fk["fields"])
-        if target is None or target.table is None:
-            if target is None:
-                tr.problems.append(Problem(tr.display, None, label, "foreign-key",
-                                           f"refers to a table {fk['resource']!r} that the package does not have"))
+        if target is None or target.table is None or len(fk["fields"]) != len(fk["ref_fields"]):
             continue
-        child = _key_strings(tr.table, fk["fields"])
-        parent = _key_strings(target.table, fk["ref_fields"])
-        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=parent.combine_chunks() if hasattr(parent, "combine_chunks") else parent)))
+        child = _key_strings(tr, fk["fields"])
+        parent = _key_strings(target, fk["ref_fields"])
+        if child is None or parent is None:
+            continue
+        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=parent)))
         ref = f"{target.display} ({', '.join(fk['ref_fields'])})"
-        _flag(tr, bad, label, "foreign-key",
-              lambda i: f"{child[i].as_py().replace(chr(31), ', ')!r} is not in {ref}; add it there or fix the value")
+        _flag(tr, bad, ", ".join(fk["fields"]), "foreign-key",
+              lambda i: f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")
 
 
 def validate_package(pkg: Package, *, frictionless: bool = False) -> Report:
-    """Read every table once and collect every problem. With frictionless=True the reference
-    validator runs too and anything it finds that we did not is added."""
+    """Read every table once and collect every problem: typed reading, constraints, keys, text
+    cells, the metadata lint and the cross-table rules. With frictionless=True the reference
+    validator runs too and whatever it finds that these checks did not is added."""
     from . import lint, rules
 
     tables = read_package(pkg)
     report = Report(pkg, tables)
     report.problems.extend(lint.lint_package(pkg))
-    readable = {name: tr for name, tr in tables.items() if tr.table is not None}
-    for tr in readable.values():
-        check_constraints(tr)
-        check_primary_key(tr)
-        check_foreign_keys(tr, tables)
     for tr in tables.values():
+        if tr.table is not None:
+            check_constraints(tr)
+            check_text_cells(tr)
+            check_primary_key(tr)
+            check_foreign_keys(tr, tables)
         report.problems.extend(tr.problems)
     report.problems.extend(rules.run_rules(pkg, tables))
     if frictionless:
         from .reference import frictionless_problems
 
-        ours = {(p.file, p.row) for p in report.problems}
-        files_with_problems = {p.file for p in report.problems}
-        for p in frictionless_problems(pkg):
-            if (p.file, p.row) not in ours and p.file not in files_with_problems:
-                report.problems.append(p)
+        report.problems.extend(frictionless_problems(pkg, tables, report.problems))
     report.problems = sort_problems(list(dict.fromkeys(report.problems)))
     return report
