@@ -207,10 +207,11 @@ class PackageDiff:
         heading = {"resource-added": "Added", "field-added": "Added", "resource-removed": "Removed",
                    "field-removed": "Removed"}
         for c in self.schema:
-            out[heading.get(c.kind, "Changed")].append(f"Schema: {c.message} ({c.level.upper()}).")
+            what = "Metadata" if c.kind == "metadata-changed" else "Schema"
+            out[heading.get(c.kind, "Changed")].append(f"{what}: {c.message} ({c.level.upper()}).")
         for t in self.tables:
             if t.status == "added":
-                out["Added"].append(f"`{t.name}`: new table, {_rows(t.new_rows)}.")
+                out["Added"].append(f"`{t.name}`: new table, {_rows(t.new_rows)}{_md_keys(t.added, limit)}.")
                 continue
             if t.status == "removed":
                 out["Removed"].append(f"`{t.name}`: table removed ({_rows(t.old_rows)} in the previous release).")
@@ -414,18 +415,36 @@ def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
     for r in new.resources:
         if r.name in old_res:
             out.extend(_resource_changes(old_res[r.name], r))
-    keys = set(old.descriptor) | set(new.descriptor)
-    meta = sorted(k for k in keys - _VOLATILE_PACKAGE_KEYS if old.descriptor.get(k) != new.descriptor.get(k))
+    a, b = _package_metadata(old), _package_metadata(new)
+    meta = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
     if meta:
         out.append(SchemaChange("metadata-changed", PATCH, f"package: {', '.join(meta)} changed"))
     return out
 
 
+def _package_metadata(pkg: Package) -> dict:
+    """Package-level properties, with any path to a table's file replaced by the table's name:
+    a snapshot moves data/x.csv to csv/x.csv, which changes nothing for a user."""
+    by_path = {r.relpath: r.name for r in pkg.resources}
+    out = {}
+    for key, value in pkg.descriptor.items():
+        if key in _VOLATILE_PACKAGE_KEYS:
+            continue
+        if isinstance(value, list):
+            value = [{**v, "path": f"<table {by_path[v['path']]}>"} if isinstance(v, dict) and v.get("path") in by_path
+                     else v for v in value]
+        out[key] = value
+    return out
+
+
 # --- rows --------------------------------------------------------------------------------------
 
-def _typed(pkg: Package, res):
+def _typed(pkg: Package, res, tables: dict | None = None):
+    """The typed table of a resource: the one already read when given, else read now."""
     from .read import read_table
 
+    if tables and tables.get(res.name) is not None:
+        return tables[res.name]
     return read_table(res, pkg.display(res.path))
 
 
@@ -464,11 +483,12 @@ def _referrers(pkg: Package) -> dict[str, list[str]]:
     return out
 
 
-def table_diff(old: Package, new: Package, old_res, new_res, referrers: dict[str, list[str]]) -> TableDiff:
+def table_diff(old: Package, new: Package, old_res, new_res, referrers: dict[str, list[str]],
+               old_tables: dict | None = None, new_tables: dict | None = None) -> TableDiff:
     key = new_res.primary_key
     if not key or not set(key) <= set(old_res.field_names):
         key = old_res.primary_key if set(old_res.primary_key) <= set(new_res.field_names) else []
-    a_table, b_table = _typed(old, old_res), _typed(new, new_res)
+    a_table, b_table = _typed(old, old_res, old_tables), _typed(new, new_res, new_tables)
     td = TableDiff(new_res.name, key, "both", a_table.num_rows, b_table.num_rows,
                    referenced_by=referrers.get(old_res.name, []))
     a, b = _index(a_table, key), _index(b_table, key)
@@ -490,8 +510,10 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def diff_packages(old: Package, new: Package, old_label: str | None = None, new_label: str | None = None) -> PackageDiff:
-    """Every schema and row change from old to new. Raises InvalidDataError if a table cannot be read."""
+def diff_packages(old: Package, new: Package, old_label: str | None = None, new_label: str | None = None,
+                  *, old_tables: dict | None = None, new_tables: dict | None = None) -> PackageDiff:
+    """Every schema and row change from old to new. Raises InvalidDataError if a table cannot be read.
+    Typed tables already read (name -> pyarrow.Table) may be passed so that nothing is read twice."""
     d = PackageDiff(old_label or old.version or str(old.descriptor_path),
                     new_label or new.version or str(new.descriptor_path))
     d.schema = schema_changes(old, new)
@@ -500,13 +522,26 @@ def diff_packages(old: Package, new: Package, old_label: str | None = None, new_
     referrers = _referrers(old)
     for r in new.resources:
         if r.name in old_res:
-            d.tables.append(table_diff(old, new, old_res[r.name], r, referrers))
+            d.tables.append(table_diff(old, new, old_res[r.name], r, referrers, old_tables, new_tables))
         else:
-            d.tables.append(TableDiff(r.name, r.primary_key, "added", 0, _typed(new, r).num_rows))
+            d.tables.append(_whole_table(new, r, "added", new_tables))
     for r in old.resources:
         if r.name not in new_names:
-            d.tables.append(TableDiff(r.name, r.primary_key, "removed", _typed(old, r).num_rows, 0))
+            d.tables.append(_whole_table(old, r, "removed", old_tables))
     return d
+
+
+def _whole_table(pkg: Package, res, status: str, tables: dict | None) -> TableDiff:
+    table = _typed(pkg, res, tables)
+    keys = _sorted(_index(table, res.primary_key))
+    if status == "added":
+        return TableDiff(res.name, res.primary_key, status, 0, table.num_rows, added=keys)
+    return TableDiff(res.name, res.primary_key, status, table.num_rows, 0, removed=keys)
+
+
+def initial_diff(pkg: Package, label: str, tables: dict | None = None) -> PackageDiff:
+    """The first release: every table and row is new."""
+    return PackageDiff("nothing", label, [], [_whole_table(pkg, r, "added", tables) for r in pkg.resources])
 
 
 def check_bump(diff: PackageDiff, old_version: str, new_version: str) -> None:
