@@ -459,7 +459,9 @@ def check_snapshot(folder: Path) -> tuple[int, list[Problem]]:
         except (PackageError, ReleaseError) as exc:
             problems.append(Problem(DESCRIPTOR, None, None, "descriptor", str(exc)))
         else:
-            problems.extend(_descriptor_hash_problems(pkg))
+            # A file already named above needs no second line for the same fault.
+            named = {p.file for p in problems}
+            problems.extend(p for p in _descriptor_hash_problems(pkg) if p.file not in named)
     return len(sums), sorted(set(problems))
 
 
