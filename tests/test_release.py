@@ -291,3 +291,11 @@ def test_changelog_without_unreleased_section_gets_one(pkg):
     cut(pkg, "0.1.0")
     text = (pkg / "CHANGELOG.md").read_text()
     assert text.index("## [Unreleased]") < text.index("## [0.1.0] - 2026-11-28") < text.index("## [0.0.1]")
+
+
+def test_the_repository_package_releases_and_rebuilds(repo_package):
+    """The real package, on a copy: what the lead will cut as the first release."""
+    version = load_descriptor(repo_package)["version"]
+    result = release(load_package(repo_package), version, created="2026-11-28", frictionless=False)
+    verify(result.snapshot, rebuild=True)
+    assert (repo_package / "CHANGELOG.md").read_text().count(f"## [{version}] - 2026-11-28") == 1
