@@ -177,22 +177,28 @@ def snapshot_descriptor(pkg: Package, version: str, created: str, csv_root: Path
     return out
 
 
-def _export_formats() -> list[str]:
+def export_formats(published: Path | None = None) -> list[str]:
+    """The formats a snapshot holds: every registered one for a new release; for a rebuild, those
+    the published snapshot has, so that a format added to the toolkit later does not make older
+    snapshots fail to rebuild."""
     from .export import FORMATS
 
     # The CSVs of a snapshot are the released files themselves, never a re-export.
-    return [name for name in FORMATS if name != "csv"]
+    names = [name for name in FORMATS if name != "csv"]
+    if published is None:
+        return names
+    return [name for name in names if (published / getattr(FORMATS[name], "OUTPUT", name)).exists()]
 
 
-def build_exports(snap: Path) -> list[str]:
-    """From snap/datapackage.json and snap/csv/ alone: every export, the zip and SHA256SUMS.
+def build_exports(snap: Path, formats: list[str] | None = None) -> list[str]:
+    """From snap/datapackage.json and snap/csv/ alone: the exports, the zip and SHA256SUMS.
     snap must be a scratch folder (a release's temp dir or a verify rebuild): files are added."""
     from .export import export_package
 
     pkg = load_package(snap)
     version = require_version(pkg)
     scratch = snap / ".exports-build"
-    export_package(pkg, scratch, _export_formats())
+    export_package(pkg, scratch, formats if formats is not None else export_formats())
     for rel in _files(scratch):
         target = snap / rel
         if target.exists():
@@ -358,8 +364,12 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
                                f"({len(report.problems)} problem(s)); fix them before releasing", report.problems)
     tables = {name: tr.table for name, tr in report.tables.items()}
     if previous:
+        # The changelog and the bump are computed against the previous snapshot: it must be intact.
+        _, problems = check_snapshot(exports / previous)
+        if problems:
+            raise ReleaseError(f"the previous release {EXPORTS}/{previous}/ fails verification; restore it "
+                               "(git checkout) before releasing", problems)
         old = load_package(exports / previous)
-        require_version(old)
         diff = diff_packages(old, pkg, previous, version, new_tables=tables)
         check_bump(diff, previous, version)
         required = diff.required_bump()
@@ -369,6 +379,7 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
 
     # Everything that will be written is computed before the snapshot moves into place, so that
     # a failure leaves no trace.
+    made_exports = not exports.exists()
     exports.mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{version}-", dir=exports))
     try:
@@ -392,6 +403,8 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
         os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if made_exports:
+            shutil.rmtree(exports, ignore_errors=True)
         raise
     write_atomic(pkg.descriptor_path, descriptor_text)
     write_atomic(changelog_path, changelog_text)
@@ -488,7 +501,7 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem]]:
         shutil.copyfile(folder / DESCRIPTOR, work / DESCRIPTOR)
         shutil.copytree(folder / CSV_DIR, work / CSV_DIR)
         inputs = set(_files(work))
-        built = build_exports(work)
+        built = build_exports(work, export_formats(folder))
         rebuilt = [n for n in built if n not in inputs]
         published = set(_files(folder)) - inputs
         for name in rebuilt:

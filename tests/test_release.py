@@ -273,8 +273,7 @@ def test_failure_half_way_leaves_nothing(pkg, monkeypatch):
     after = tree(pkg)
     assert {k: v for k, v in after.items() if not k.startswith("exports/")} == {
         k: v for k, v in before.items() if not k.startswith("exports/")}
-    assert not (pkg / "exports" / "0.1.0").exists()
-    assert list((pkg / "exports").iterdir()) == []
+    assert not (pkg / "exports").exists()
 
 
 def test_first_release_with_many_rows_counts_instead_of_listing(pkg):
@@ -299,3 +298,41 @@ def test_the_repository_package_releases_and_rebuilds(repo_package):
     result = release(load_package(repo_package), version, created="2026-11-28", frictionless=False)
     verify(result.snapshot, rebuild=True)
     assert (repo_package / "CHANGELOG.md").read_text().count(f"## [{version}] - 2026-11-28") == 1
+
+
+def test_release_refuses_when_the_previous_snapshot_was_tampered_with(pkg):
+    cut(pkg, "0.1.0")
+    add_rows(pkg, "countries", ["IND", "India"])
+    (pkg / "exports" / "0.1.0" / "csv" / "countries.csv").write_text("iso3,name\nCHN,China\n")
+    message = refused(pkg, "0.2.0", match=r"previous release exports/0\.1\.0/ fails verification")
+    assert "restore it" in message
+
+
+def test_a_descriptor_without_version_can_be_released_first(pkg):
+    desc = load_descriptor(pkg)
+    del desc["version"]
+    save_descriptor(pkg, desc)
+    cut(pkg, "0.0.1")
+    keys = list(load_descriptor(pkg))
+    assert keys.index("version") == keys.index("name") + 1
+    assert load_descriptor(pkg / "exports" / "0.0.1")["version"] == "0.0.1"
+
+
+def test_rebuild_makes_only_the_formats_a_snapshot_has(pkg, monkeypatch):
+    """A format added to the toolkit after a release must not break that release's rebuild."""
+    from types import SimpleNamespace
+
+    from sco_data.export import FORMATS
+
+    cut(pkg, "0.1.0")
+
+    def write(package, tables, out_dir):
+        target = out_dir / "rows.txt"
+        target.write_text("".join(f"{name} {t.num_rows}\n" for name, t in sorted(tables.items())))
+        return [target]
+
+    monkeypatch.setitem(FORMATS, "rowcount", SimpleNamespace(OUTPUT="rows.txt", write=write))
+    verify(pkg / "exports" / "0.1.0", rebuild=True)
+    result = cut(pkg, "0.1.1")
+    assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 1\n")
+    verify(result.snapshot, rebuild=True)
