@@ -144,7 +144,8 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
               help="Also rebuild every export from the snapshot's csv/ and descriptor and compare byte for byte.")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
               help="The package whose exports/ holds released versions (when FOLDER is a version).")
-def verify(folder: str, rebuild: bool, package_path: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result, or the problems, as JSON.")
+def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) -> None:
     """Recompute every checksum of the snapshot FOLDER (or a released version): exit 1 naming each
     changed, missing or extra file."""
     from pathlib import Path
@@ -157,7 +158,10 @@ def verify(folder: str, rebuild: bool, package_path: str | None) -> None:
             target = _released_folder(folder, package_path)
         result = check(target, rebuild=rebuild)
     except ScoDataError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
+        return
+    if as_json:
+        click.echo(json.dumps({"folder": str(result.folder), "checked": result.checked, "rebuilt": result.rebuilt}))
         return
     done = f"{result.checked} files match {result.folder / 'SHA256SUMS'}"
     if rebuild:

@@ -59,6 +59,8 @@ def test_full_cycle_through_the_cli(run, sample):
         assert ok.exit_code == 0, ok.output
         assert "rebuilt files are byte-identical" in ok.output
     assert run("verify", "0.2.0", "--package", sample).exit_code == 0
+    checked = json.loads(run("verify", "0.1.0", "--package", sample, "--json").output)
+    assert checked["checked"] == len((sample / "exports" / "0.1.0" / "SHA256SUMS").read_text().splitlines())
 
     snap = sample / "exports" / "0.2.0"
     (snap / "sco.sqlite").write_bytes(b"not a database")
@@ -70,6 +72,8 @@ def test_full_cycle_through_the_cli(run, sample):
     assert "csv/members.csv: [file-missing]" in bad.output
     assert "the snapshot is not as released" in bad.output
     assert tree(sample) == before
+    problems = json.loads(run("verify", snap, "--json").output)
+    assert {(p["file"], p["rule"]) for p in problems} == {("sco.sqlite", "checksum"), ("csv/members.csv", "file-missing")}
 
 
 @pytest.mark.parametrize("version, words", [
