@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate export verify clean
+.PHONY: build test validate export verify bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ build: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/sco-data validate
+
+export: $(STAMP)
+	$(BIN)/sco-data export
+
+# Not part of `make test`: generates a 1,000,000-row package and takes a few minutes.
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate
