@@ -336,3 +336,11 @@ def test_rebuild_makes_only_the_formats_a_snapshot_has(pkg, monkeypatch):
     result = cut(pkg, "0.1.1")
     assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 1\n")
     verify(result.snapshot, rebuild=True)
+
+
+def test_the_copy_inside_an_installed_wheel_is_not_released(tmp_path):
+    from conftest import SAMPLE, copy_package
+
+    bundled = copy_package(SAMPLE, tmp_path / "site-packages" / "sco_data" / "_package")
+    message = refused(bundled, "0.2.0", match="inside an installed sco_data")
+    assert "--package" in message
