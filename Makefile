@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate export clean
+.PHONY: build test validate export verify bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,24 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/sco-data validate
 
+export: $(STAMP)
+	$(BIN)/sco-data export
+
+# Not part of `make test`: generates a 1,000,000-row package and takes a few minutes.
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory verify
+
+# Every committed release: checksums, then a byte-identical rebuild of its exports.
+verify: $(STAMP)
+	@for d in exports/[0-9]*/; do \
+		if [ -d "$$d" ]; then $(BIN)/sco-data verify "$$d" --rebuild || exit 1; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis

@@ -64,6 +64,183 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
     sys.exit(0 if report.valid else 1)
 
 
+def _export_formats() -> list[str]:
+    from .export import FORMATS
+
+    return list(FORMATS)
+
+
+@cli.command()
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write (default: exports/latest beside the package). Replaced whole.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(_export_formats()),
+              help="A format to write; repeat for several (default: all).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when the export succeeds.")
+def export(package_path: str | None, out: str | None, formats: tuple[str, ...], quiet: bool) -> None:
+    """Validate the package and write it as Parquet, JSON and SQLite into OUT, atomically:
+    an invalid package or a failure part-way leaves OUT as it was. Exit 0 ok, 1 invalid or failed."""
+    from pathlib import Path
+
+    from .export import export_package
+    from .package import load_package
+
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if show:
+            click.echo(f"… {message}", err=True)
+
+    try:
+        pkg = load_package(package_path)
+        out_dir = Path(out) if out else default_export_dir(pkg)
+        written = export_package(pkg, out_dir, formats or None, progress=progress)
+    except ScoDataError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
+        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {out_dir}", err=True)
+
+
+def default_export_dir(pkg):
+    """exports/latest beside the package; in the working folder for the copy inside an installed
+    wheel, whose folder is no place to write."""
+    from pathlib import Path
+
+    base = pkg.base_dir
+    if base.name == "_package" and base.parent.name == "sco_data":
+        base = Path.cwd()
+    return base / "exports" / "latest"
+
+
+@cli.command()
+@click.argument("version")
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="The datapackage.json (or its folder) to release; default: the bundled package.")
+@click.option("--date", "created", metavar="DATE",
+              help="The release's `created` time: YYYY-MM-DD or an ISO date-time with zone; default: now (UTC).")
+@click.option("--fast", is_flag=True, help="Skip the Frictionless reference run before releasing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the git tag command.")
+def release(version: str, package_path: str | None, created: str | None, fast: bool, quiet: bool) -> None:
+    """Cut VERSION (MAJOR.MINOR.PATCH) into exports/VERSION/: the CSVs, every export, a zip and
+    SHA256SUMS; then set version and created in datapackage.json, add the release to CHANGELOG.md
+    and the index of releases. Refused, with nothing written, when the package is invalid, VERSION
+    is not greater than the latest release, smaller than its changes require, or already exists."""
+    from .package import load_package
+    from .release import release as cut
+
+    try:
+        result = cut(load_package(package_path), version, created=created, frictionless=not fast)
+    except ScoDataError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        since = f"since {result.previous}" if result.previous else "(first release)"
+        click.echo(f"released {result.version} {since} into {result.snapshot} ({len(result.files)} files)")
+        if result.required:
+            click.echo(f"the changes required at least a {result.required.upper()} release")
+        click.echo("next: commit the snapshot, then tag it:")
+    click.echo(result.tag_command)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=str))
+@click.option("--rebuild", is_flag=True,
+              help="Also rebuild every export from the snapshot's csv/ and descriptor and compare byte for byte.")
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="The package whose exports/ holds released versions (when FOLDER is a version).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result, or the problems, as JSON.")
+def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) -> None:
+    """Recompute every checksum of the snapshot FOLDER (or a released version): exit 1 naming each
+    changed, missing or extra file."""
+    from pathlib import Path
+
+    from .release import verify as check
+
+    try:
+        target = Path(folder)
+        if not target.exists():
+            target = _released_folder(folder, package_path)
+        result = check(target, rebuild=rebuild)
+    except ScoDataError as exc:
+        _fail(exc, as_json)
+        return
+    if as_json:
+        click.echo(json.dumps({"folder": str(result.folder), "checked": result.checked, "rebuilt": result.rebuilt}))
+        return
+    done = f"{result.checked} files match {result.folder / 'SHA256SUMS'}"
+    if rebuild:
+        done += f"; {len(result.rebuilt)} rebuilt files are byte-identical"
+    click.echo(done)
+
+
+def _released_folder(ref: str, package_path: str | None):
+    from .package import load_package
+    from .release import exports_dir, resolve
+
+    return resolve(ref, exports_dir(load_package(package_path))).base_dir
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "fmt", flag_value="json", help="Print the diff as JSON.")
+@click.option("--markdown", "fmt", flag_value="markdown", help="Print Keep a Changelog sections in Markdown.")
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="The package whose exports/ holds released versions; default: the bundled package.")
+def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
+    """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
+    snapshot folder, a datapackage.json or a released version, with the version bump they require."""
+    from .diff import diff_packages
+    from .package import load_package
+    from .release import exports_dir, resolve
+
+    try:
+        exports = None
+        if not (_exists(old) and _exists(new)):
+            exports = _snapshot_parent(old, new, package_path) or exports_dir(load_package(package_path))
+        a, b = resolve(old, exports), resolve(new, exports)
+        result = diff_packages(a, b, a.version, b.version)
+    except ScoDataError as exc:
+        _fail(exc, fmt == "json")
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(result.to_markdown(), nl=False)
+    else:
+        click.echo(result.to_text(), nl=False)
+
+
+def _exists(ref: str) -> bool:
+    from pathlib import Path
+
+    return Path(ref).exists()
+
+
+def _snapshot_parent(old: str, new: str, package_path: str | None):
+    """`diff 0.1.0 exports/0.2.0` or `diff 0.1.0 .`: a version next to a snapshot or a package
+    folder means a release of that package, unless --package says otherwise."""
+    from pathlib import Path
+
+    from .release import released_versions
+
+    if package_path:
+        return None
+    for ref in (old, new):
+        p = Path(ref)
+        if not p.exists():
+            continue
+        folder = (p if p.is_dir() else p.parent).resolve()
+        if folder.name in released_versions(folder.parent):
+            return folder.parent
+        if released_versions(folder / "exports"):
+            return folder / "exports"
+    return None
+
+
 def main() -> None:
     cli()
 

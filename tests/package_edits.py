@@ -1,0 +1,100 @@
+"""Edits a test makes to a copied package: descriptor fields and CSV rows, written the way the
+repository writes them (LF, minimal quoting)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+
+def load_descriptor(pkg: Path) -> dict:
+    return json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def save_descriptor(pkg: Path, descriptor: dict) -> None:
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def resource(descriptor: dict, table: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == table)
+
+
+def field(descriptor: dict, table: str, name: str) -> dict:
+    return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
+
+
+def edit_field(pkg: Path, table: str, name: str, **changes) -> None:
+    d = load_descriptor(pkg)
+    f = field(d, table, name)
+    for key, value in changes.items():
+        if key == "constraints":
+            f.setdefault("constraints", {}).update(value)
+            f["constraints"] = {k: v for k, v in f["constraints"].items() if v is not None}
+        else:
+            f[key] = value
+    save_descriptor(pkg, d)
+
+
+def read_rows(pkg: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    with (pkg / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def write_rows(pkg: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
+    with (pkg / "data" / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+
+
+def add_rows(pkg: Path, table: str, *rows: list[str]) -> None:
+    header, old = read_rows(pkg, table)
+    write_rows(pkg, table, header, old + [list(r) for r in rows])
+
+
+def set_cell(pkg: Path, table: str, key: str, column: str, value: str) -> None:
+    """Set one cell of the row whose first column is key."""
+    header, rows = read_rows(pkg, table)
+    col = header.index(column)
+    hit = [r for r in rows if r[0] == key]
+    assert hit, f"no row {key!r} in {table}"
+    for r in hit:
+        r[col] = value
+    write_rows(pkg, table, header, rows)
+
+
+def delete_rows(pkg: Path, table: str, key: str) -> None:
+    header, rows = read_rows(pkg, table)
+    write_rows(pkg, table, header, [r for r in rows if r[0] != key])
+
+
+def add_column(pkg: Path, table: str, fdef: dict, value: str = "") -> None:
+    d = load_descriptor(pkg)
+    resource(d, table)["schema"]["fields"].append(fdef)
+    save_descriptor(pkg, d)
+    header, rows = read_rows(pkg, table)
+    write_rows(pkg, table, header + [fdef["name"]], [r + [value] for r in rows])
+
+
+def drop_column(pkg: Path, table: str, name: str) -> None:
+    d = load_descriptor(pkg)
+    res = resource(d, table)
+    res["schema"]["fields"] = [f for f in res["schema"]["fields"] if f["name"] != name]
+    save_descriptor(pkg, d)
+    header, rows = read_rows(pkg, table)
+    i = header.index(name)
+    write_rows(pkg, table, header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+
+
+def rename_column(pkg: Path, table: str, old: str, new: str) -> None:
+    d = load_descriptor(pkg)
+    field(d, table, old)["name"] = new
+    save_descriptor(pkg, d)
+    header, rows = read_rows(pkg, table)
+    header[header.index(old)] = new
+    write_rows(pkg, table, header, rows)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes: compare before and after to prove nothing was written."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
