@@ -23,7 +23,9 @@ def _fail(exc: ScoDataError, as_json: bool = False) -> None:
     else:
         for p in exc.problems:
             click.echo(str(p))
-        if not exc.problems:
+        # The summary line says what happened as a whole (e.g. that nothing was written); skip it
+        # only when it merely repeats the one problem.
+        if str(exc) not in {str(p) for p in exc.problems} and str(exc) not in {p.message for p in exc.problems}:
             click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
 

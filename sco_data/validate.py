@@ -69,12 +69,17 @@ def check_constraints(tr: TableRead) -> None:
     import pyarrow.compute as pc
 
     t = tr.table
+    # A cell that failed its type is already reported; it must not also count as empty.
+    mistyped = {(p.row, p.column) for p in tr.problems if p.rule == "type"}
     for fdef in tr.resource.fields:
         name = fdef["name"]
         col = t.column(name)
         cons = sch.constraints(fdef)
         if cons.get("required"):
+            before = len(tr.problems)
             _flag(tr, pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
+            if mistyped:
+                tr.problems[before:] = [p for p in tr.problems[before:] if (p.row, p.column) not in mistyped]
         if sch.field_type(fdef) == "list":
             continue
         if isinstance(cons.get("enum"), list) and cons["enum"]:

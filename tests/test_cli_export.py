@@ -60,7 +60,7 @@ def test_export_unknown_format_is_a_usage_error(sample):
 def test_export_missing_package(tmp_path):
     result = run("export", "--package", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert "no such descriptor" in result.output
+    assert "[descriptor-missing] no such file" in result.output
     assert "Traceback" not in result.output
 
 

@@ -308,14 +308,16 @@ def test_release_refuses_when_the_previous_snapshot_was_tampered_with(pkg):
     assert "restore it" in message
 
 
-def test_a_descriptor_without_version_can_be_released_first(pkg):
+def test_a_descriptor_without_version_is_refused_and_nothing_written(pkg):
+    """The metadata lint requires a semantic version, so a versionless package is not released."""
     desc = load_descriptor(pkg)
     del desc["version"]
     save_descriptor(pkg, desc)
-    cut(pkg, "0.0.1")
-    keys = list(load_descriptor(pkg))
-    assert keys.index("version") == keys.index("name") + 1
-    assert load_descriptor(pkg / "exports" / "0.0.1")["version"] == "0.0.1"
+    before = tree(pkg)
+    with pytest.raises(InvalidDataError) as exc:
+        cut(pkg, "0.0.1")
+    assert any(p.rule == "metadata-version" for p in exc.value.problems)
+    assert tree(pkg) == before
 
 
 def test_rebuild_makes_only_the_formats_a_snapshot_has(pkg, monkeypatch):
