@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate export clean
+.PHONY: build test validate docs export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,13 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/sco-data validate
 
+docs: $(TEST_STAMP)
+	$(BIN)/sco-data docs
+
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate
 	$(BIN)/frictionless validate datapackage.json
+	$(BIN)/sco-data docs --check
 	$(BIN)/python -m pytest -q
 
 clean:

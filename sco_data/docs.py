@@ -220,7 +220,7 @@ def readme_blocks(pkg: Package, tables: dict) -> dict[str, str]:
             f"| [{s.name}](docs/{DICTIONARY}#{s.name}) | {s.rows} | {_span(s.years)} | {_cell(s.description)} |"
         )
     total = sum(s.rows for s in summaries)
-    rows += ["", f"{len(summaries)} tables, {total} rows in all."]
+    rows += ["", f"{len(summaries)} tables, {total} {'row' if total == 1 else 'rows'} in all."]
     lic = licence(pkg)
     lic_link = f"[{licence_text(pkg)}]({lic['path']})" if lic.get("path") else licence_text(pkg)
     version = [
