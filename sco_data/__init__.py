@@ -3,6 +3,7 @@
 >>> import sco_data
 >>> sco_data.tables()
 >>> members = sco_data.load("members")
+>>> everything = sco_data.load_all()
 """
 
 from __future__ import annotations
@@ -10,13 +11,58 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
+def _resolve(path):
+    from .package import Package, load_package
+
+    return path if isinstance(path, Package) else load_package(path)
+
+
 def package(path=None):
     """The package descriptor, resolved (default: the package bundled with sco_data)."""
-    from .package import load_package
-
-    return load_package(path)
+    return _resolve(path)
 
 
 def tables(path=None) -> list[str]:
     """Names of the tables in the package."""
     return [r.name for r in package(path).resources]
+
+
+def _frame(res, table):
+    """A typed Arrow table as a DataFrame with the dtypes of schema.pandas_dtype."""
+    import pandas as pd
+
+    from . import schema as sch
+
+    columns = {}
+    for fdef in res.fields:
+        col = table.column(fdef["name"])
+        dtype = sch.pandas_dtype(fdef)
+        if dtype == "category":
+            categories = sch.enum_values(fdef)
+            columns[fdef["name"]] = pd.Categorical(col.to_pylist(), categories=categories)
+        elif dtype == "object":
+            columns[fdef["name"]] = pd.Series(col.to_pylist(), dtype=object)
+        elif dtype.endswith("[pyarrow]"):
+            columns[fdef["name"]] = pd.Series(pd.arrays.ArrowExtensionArray(col))
+        else:
+            columns[fdef["name"]] = col.to_pandas(types_mapper=pd.ArrowDtype).astype(dtype)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    frame.attrs["description"] = res.descriptor.get("description", "")
+    return frame
+
+
+def load(table: str, package=None):
+    """One table as a pandas DataFrame with the schema's types: nullable Int64, Float64 and
+    boolean, dates as date32, enums as categoricals (categories in schema order), list fields as
+    Python lists. `package` is a path, a Package, or None for the bundled package."""
+    from .read import read_table
+
+    pkg = _resolve(package)
+    res = pkg.resource(table)
+    return _frame(res, read_table(res, pkg.display(res.path)))
+
+
+def load_all(package=None) -> dict:
+    """Every table, by name, as load() gives it."""
+    pkg = _resolve(package)
+    return {res.name: load(res.name, pkg) for res in pkg.resources}

@@ -83,6 +83,57 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
         _fail(exc)
 
 
+def _export_formats() -> list[str]:
+    from .export import FORMATS
+
+    return list(FORMATS)
+
+
+@cli.command()
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write (default: exports/latest beside the package). Replaced whole.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(_export_formats()),
+              help="A format to write; repeat for several (default: all).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when the export succeeds.")
+def export(package_path: str | None, out: str | None, formats: tuple[str, ...], quiet: bool) -> None:
+    """Validate the package and write it as Parquet, JSON and SQLite into OUT, atomically:
+    an invalid package or a failure part-way leaves OUT as it was. Exit 0 ok, 1 invalid or failed."""
+    from pathlib import Path
+
+    from .export import export_package
+    from .package import load_package
+
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if show:
+            click.echo(f"… {message}", err=True)
+
+    try:
+        pkg = load_package(package_path)
+        out_dir = Path(out) if out else default_export_dir(pkg)
+        written = export_package(pkg, out_dir, formats or None, progress=progress)
+    except ScoDataError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
+        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {out_dir}", err=True)
+
+
+def default_export_dir(pkg):
+    """exports/latest beside the package; in the working folder for the copy inside an installed
+    wheel, whose folder is no place to write."""
+    from pathlib import Path
+
+    base = pkg.base_dir
+    if base.name == "_package" and base.parent.name == "sco_data":
+        base = Path.cwd()
+    return base / "exports" / "latest"
+
+
 def main() -> None:
     cli()
 

@@ -21,7 +21,7 @@ from ..docs import authors, citation_text, licence, licence_text, released, summ
 from ..errors import ExportError
 from ..package import Package
 
-FILENAME = "sco.xlsx"
+OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_WIDTH = 60
@@ -203,7 +203,7 @@ def write(pkg: Package, tables: dict, out_dir: Path) -> list[Path]:
     props.description = f"Data licence: {licence_text(pkg)} {licence(pkg).get('path', '')}".strip()
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / FILENAME
+    target = out_dir / OUTPUT
     # openpyxl's save_workbook sets `modified` to the clock; its writer, driven directly, does not.
     archive = _FixedTimeZip(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()

@@ -1,0 +1,141 @@
+"""JSON: one array of objects per table (keys in schema order, one object a line) and a
+datapackage.json describing the JSON files.
+
+Cells are turned into JSON text column by column with Arrow compute, not row by row in Python:
+the output is byte for byte what `json.dumps(value, ensure_ascii=False)` gives for each cell.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import schema as sch
+
+OUTPUT = "json"
+BATCH_ROWS = 65_536
+
+# json.dumps escapes these with a short form; every other character below U+0020 is rare in text
+# and left to json.dumps itself (see _quote). The backslash must go first.
+_SHORT_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_OTHER_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def _quote(strings):
+    """JSON string literals for an Arrow string array; nulls stay null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()], pa.string())
+    out = strings
+    for char, escaped in _SHORT_ESCAPES:
+        out = pc.replace_substring(out, char, escaped)
+    return pc.binary_join_element_wise('"', out, '"', "")
+
+
+def iso_text(array, field: dict):
+    """Dates as YYYY-MM-DD and date-times as YYYY-MM-DDTHH:MM:SS[.ffffff]Z, as Arrow strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(array, pa.string())
+    if sch.field_type(field) == "datetime":
+        text = pc.replace_substring(text, " ", "T", max_replacements=1)
+        text = pc.replace_substring_regex(text, r"\.0+Z$", "Z")
+    return text
+
+
+def _list_literals(array):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    items = _quote(pc.cast(pc.list_flatten(array), pa.string()))
+    lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, items, mask=pc.is_null(array))
+    joined = pc.binary_join(lists, ",")
+    return pc.binary_join_element_wise("[", joined, "]", "")
+
+
+def json_values(array, field: dict):
+    """Each cell of one column (an Arrow Array) as JSON text; null cells stay null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ftype = sch.field_type(field)
+    if pa.types.is_dictionary(array.type):
+        array = pc.cast(array, pa.string())
+    if ftype == "string":
+        return _quote(array)
+    if ftype in ("integer", "year"):
+        return pc.cast(array, pa.string())
+    if ftype == "number":
+        text = pc.cast(array, pa.string())
+        # Arrow prints 3.0 as "3"; keep it a float for readers that infer types from the text.
+        whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
+        return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    if ftype == "boolean":
+        return pc.if_else(array, "true", "false")
+    if ftype in ("date", "datetime"):
+        return pc.binary_join_element_wise('"', iso_text(array, field), '"', "")
+    if ftype == "list":
+        return _list_literals(array)
+    raise AssertionError(ftype)
+
+
+def _write_table(path: Path, fields: list[dict], table) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
+    with path.open("wb") as fh:
+        if table.num_rows == 0:
+            fh.write(b"[]\n")
+            return
+        fh.write(b"[\n")
+        batches = [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
+        for n, batch in enumerate(batches):
+            pieces: list = []
+            for i, (key, fdef) in enumerate(zip(keys, fields)):
+                pieces.append(("{" if i == 0 else ",") + key + ":")
+                pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), "null"))
+            pieces.append("},\n")
+            rows = pc.binary_join_element_wise(*pieces, "")
+            if isinstance(rows, pa.ChunkedArray):
+                rows = rows.combine_chunks()
+            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+            start, end = int(offsets[0]), int(offsets[-1])
+            if n == len(batches) - 1:
+                end -= 2  # no separator after the last object
+            fh.write(memoryview(rows.buffers()[2])[start:end])
+        fh.write(b"\n]\n")
+
+
+def descriptor(pkg) -> dict:
+    """The package descriptor, its resources pointing at the JSON files."""
+    desc = json.loads(json.dumps(pkg.descriptor))
+    for res, resolved in zip(desc["resources"], pkg.resources):
+        res["schema"] = resolved.schema
+        res["path"] = f"{res['name']}.json"
+        res["format"] = "json"
+        res["mediatype"] = "application/json"
+        for key in ("encoding", "dialect", "bytes", "hash"):
+            res.pop(key, None)
+    return desc
+
+
+def write(pkg, tables: dict, out_dir: Path) -> list[Path]:
+    folder = out_dir / OUTPUT
+    folder.mkdir()
+    written = []
+    for res in pkg.resources:
+        path = folder / f"{res.name}.json"
+        _write_table(path, res.fields, tables[res.name])
+        written.append(path)
+    path = folder / "datapackage.json"
+    path.write_text(json.dumps(descriptor(pkg), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(path)
+    return written

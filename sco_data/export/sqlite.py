@@ -1,0 +1,187 @@
+"""SQLite: one STRICT table per resource, with the schema's keys and constraints in the DDL.
+
+Only what stock SQLite understands: declared types, NOT NULL, PRIMARY KEY, FOREIGN KEY …
+REFERENCES and CHECK … IN (…), so any sqlite3 client can open, query and check the file.
+Dates are ISO text, booleans 0/1 and list fields JSON arrays as text (readable with SQLite's
+built-in json_each); each column's description sits beside it as a comment in the CREATE TABLE
+statement, which SQLite keeps in sqlite_schema.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import schema as sch
+from ..errors import ExportError
+from .json import iso_text, json_values
+
+OUTPUT = "sco.sqlite"
+PACKAGE_TABLE = "_package"
+BATCH_ROWS = 65_536
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _comment(fdef: dict) -> str:
+    parts = []
+    if sch.field_type(fdef) == "list":
+        parts.append(f"JSON array of strings (the CSV separates them with {sch.list_delimiter(fdef)!r})")
+    elif sch.field_type(fdef) in ("date", "datetime"):
+        parts.append("ISO 8601 text")
+    elif sch.field_type(fdef) == "boolean":
+        parts.append("1 true, 0 false")
+    if fdef.get("description"):
+        parts.append(fdef["description"])
+    return " ".join("; ".join(parts).split())
+
+
+def create_table_sql(res) -> str:
+    """CREATE TABLE for one resource."""
+    lines: list[tuple[str, str]] = []
+    for fdef in res.fields:
+        name = quote(fdef["name"])
+        col = f"{name} {sch.sqlite_type(fdef)}"
+        if sch.is_required(fdef):
+            col += " NOT NULL"
+        enum = sch.enum_values(fdef)
+        if enum and sch.field_type(fdef) != "list":
+            col += f" CHECK ({name} IN ({', '.join(literal(v) for v in enum)}))"
+        elif sch.field_type(fdef) == "boolean":
+            col += f" CHECK ({name} IN (0, 1))"
+        lines.append((col, _comment(fdef)))
+    if res.primary_key:
+        lines.append((f"PRIMARY KEY ({', '.join(map(quote, res.primary_key))})", ""))
+    for fk in res.foreign_keys:
+        lines.append(
+            (
+                f"FOREIGN KEY ({', '.join(map(quote, fk['fields']))}) "
+                f"REFERENCES {quote(fk['resource'])} ({', '.join(map(quote, fk['ref_fields']))})",
+                "",
+            )
+        )
+    body = []
+    for i, (text, comment) in enumerate(lines):
+        sep = "," if i < len(lines) - 1 else ""
+        body.append(f"  {text}{sep}" + (f" -- {comment}" if comment else ""))
+    return f"CREATE TABLE {quote(res.name)} (\n" + "\n".join(body) + "\n) STRICT"
+
+
+def index_sql(pkg) -> list[str]:
+    """An index on every foreign key (unless the primary key already leads with it), and a unique
+    index on referenced columns that are not their table's primary key, which SQLite requires."""
+    statements = []
+    for res in pkg.resources:
+        for fk in res.foreign_keys:
+            if res.primary_key[: len(fk["fields"])] != fk["fields"]:
+                name = f"{res.name}__{'__'.join(fk['fields'])}"
+                statements.append(f"CREATE INDEX {quote(name)} ON {quote(res.name)} ({', '.join(map(quote, fk['fields']))})")
+    done = set()
+    for res in pkg.resources:
+        for fk in res.foreign_keys:
+            parent = pkg.resource(fk["resource"])
+            key = (parent.name, tuple(fk["ref_fields"]))
+            if parent.primary_key != fk["ref_fields"] and key not in done:
+                done.add(key)
+                name = f"{parent.name}__{'__'.join(fk['ref_fields'])}__unique"
+                statements.append(
+                    f"CREATE UNIQUE INDEX {quote(name)} ON {quote(parent.name)} ({', '.join(map(quote, fk['ref_fields']))})"
+                )
+    return statements
+
+
+def creation_order(pkg) -> list:
+    """Resources ordered so that every table comes after the tables it refers to (descriptor order
+    otherwise; a cycle keeps descriptor order for the tables in it)."""
+    by_name = {r.name: r for r in pkg.resources}
+    done: list = []
+    seen: set[str] = set()
+
+    def visit(res, path: set[str]) -> None:
+        if res.name in seen or res.name in path:
+            return
+        path.add(res.name)
+        for fk in res.foreign_keys:
+            parent = by_name.get(fk["resource"])
+            if parent is not None and parent.name != res.name:
+                visit(parent, path)
+        path.discard(res.name)
+        seen.add(res.name)
+        done.append(res)
+
+    for res in pkg.resources:
+        visit(res, set())
+    return done
+
+
+def _column_values(array, fdef: dict) -> list:
+    """One Arrow column as the Python values sqlite3 stores for it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ftype = sch.field_type(fdef)
+    if pa.types.is_dictionary(array.type):
+        array = pc.cast(array, pa.string())
+    if ftype in ("date", "datetime"):
+        array = iso_text(array, fdef)
+    elif ftype == "boolean":
+        array = pc.cast(array, pa.int64())
+    elif ftype == "list":
+        array = json_values(array, fdef)
+    return array.to_pylist()
+
+
+def package_rows(pkg) -> list[tuple[str, str]]:
+    licenses = pkg.descriptor.get("licenses") or []
+    rows = [
+        ("name", pkg.name),
+        ("title", pkg.descriptor.get("title", "")),
+        ("version", pkg.version),
+        ("licence", ", ".join(lic.get("name") or lic.get("title") or lic.get("path", "") for lic in licenses)),
+        ("created", pkg.descriptor.get("created", "")),
+        ("datapackage", json.dumps(pkg.descriptor, ensure_ascii=False)),
+    ]
+    return rows
+
+
+def write(pkg, tables: dict, out_dir: Path) -> list[Path]:
+    import sqlite3
+
+    path = out_dir / OUTPUT
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        # The file is new and only becomes visible once complete, so no journal is needed.
+        con.execute("PRAGMA page_size = 4096")
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("BEGIN")
+        con.execute(f"CREATE TABLE {quote(PACKAGE_TABLE)} (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+        con.executemany(f"INSERT INTO {quote(PACKAGE_TABLE)} VALUES (?, ?)", package_rows(pkg))
+        for res in creation_order(pkg):
+            con.execute(create_table_sql(res))
+            table = tables[res.name]
+            insert = f"INSERT INTO {quote(res.name)} VALUES ({', '.join('?' * len(res.fields))})"
+            for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+                columns = [_column_values(batch.column(f["name"]), f) for f in res.fields]
+                con.executemany(insert, zip(*columns))
+        for statement in index_sql(pkg):
+            con.execute(statement)
+        con.execute("COMMIT")
+        bad = con.execute("PRAGMA foreign_key_check").fetchmany(5)
+        if bad:
+            raise ExportError(f"{OUTPUT}: foreign keys do not hold after loading, e.g. {bad}")
+    except sqlite3.Error as exc:
+        raise ExportError(f"{OUTPUT}: {exc}") from None
+    finally:
+        con.close()
+    return [path]
