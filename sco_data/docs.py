@@ -398,7 +398,7 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
         # Above the summit labels, whose height grows with the longest city name.
         longest = max((len(f"{r['start_date'].year} {r.get('city') or ''}") for r in summit_rows), default=0)
         ax.set_title(
-            f"SCO membership, observers and partners, {first}–{last - 1} (version {pkg.version})",
+            f"SCO membership, observers and partners{', ' + _span((first, last - 1)) if dates else ''} (version {pkg.version})",
             loc="left", fontsize=10, pad=10 + 3.6 * longest,
         )
         buf = io.BytesIO()
