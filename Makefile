@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate docs export clean
+.PHONY: build test validate docs export bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ validate: $(STAMP)
 
 docs: $(TEST_STAMP)
 	$(BIN)/sco-data docs
+
+export: $(STAMP)
+	$(BIN)/sco-data export
+
+# Not part of `make test`: generates a 1,000,000-row package and takes a few minutes.
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate

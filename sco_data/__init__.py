@@ -24,7 +24,7 @@ def package(path=None):
 
 def tables(path=None) -> list[str]:
     """Names of the tables in the package."""
-    return [r.name for r in package(path).resources]
+    return [r.name for r in _resolve(path).resources]
 
 
 def _frame(res, table):

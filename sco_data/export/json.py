@@ -2,7 +2,8 @@
 datapackage.json describing the JSON files.
 
 Cells are turned into JSON text column by column with Arrow compute, not row by row in Python:
-the output is byte for byte what `json.dumps(value, ensure_ascii=False)` gives for each cell.
+the output is byte for byte what `json.dumps(value, ensure_ascii=False, separators=(",", ":"))`
+gives for each cell.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Parquet: one file per table, typed by the schema, with the schema itself inside.
 
 Enum fields are dictionary-encoded with the enum as the dictionary, in schema order, so every
-reader sees the same categories whichever values a file happens to hold. Writer settings are
+reader sees the same categories whichever values a file happens to hold (a file with no rows
+has no dictionary page to hold them; the schema in the file metadata still lists them). Writer settings are
 pinned so that the same tables give the same bytes.
 """
 
@@ -50,8 +51,10 @@ def typed_table(res, table):
         col = table.column(fdef["name"])
         if pa.types.is_dictionary(field.type) and not pa.types.is_dictionary(col.type):
             enum = pa.array([str(v) for v in sch.enum_values(fdef)], pa.string())
+            # An empty table still carries the enum, so readers see the categories.
+            chunks = col.chunks or [pa.array([], pa.string())]
             col = pa.chunked_array(
-                [pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(c, value_set=enum), pa.int32()), enum) for c in col.chunks],
+                [pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(c, value_set=enum), pa.int32()), enum) for c in chunks],
                 field.type,
             )
         arrays.append(col)

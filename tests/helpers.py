@@ -1,0 +1,158 @@
+"""What the export tests share: building packages on disk and reading every format back as the
+plain Python values the CSV holds once typed by its schema."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+from sco_data import schema as sch
+from sco_data.package import load_package
+from sco_data.read import read_table
+
+
+def write_package(folder: Path, name: str, resources: list[tuple[str, dict, list[list]]], **extra) -> Path:
+    """A package on disk: resources are (name, table schema, rows of CSV cells as text or None)."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    descriptor = {"name": name, "version": "1.0.0", "licenses": [{"name": "CC0-1.0"}], **extra, "resources": []}
+    for res_name, schema, rows in resources:
+        path = folder / "data" / f"{res_name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow([f["name"] for f in schema["fields"]])
+            writer.writerows([["" if v is None else v for v in row] for row in rows])
+        descriptor["resources"].append({"name": res_name, "path": f"data/{res_name}.csv", "schema": schema})
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def library_package(folder: Path) -> Path:
+    """A small package that has nothing to do with the SCO: the exporters must not care. The child
+    table comes first in the descriptor, one foreign key points at a column that is not a primary
+    key, and the list field uses another delimiter."""
+    books = {
+        "fields": [
+            {"name": "isbn", "type": "string", "constraints": {"required": True}, "description": "ISBN-13"},
+            {"name": "author id", "type": "integer", "constraints": {"required": True}},
+            {"name": "Titel", "type": "string", "constraints": {"required": True}},
+            {"name": "published", "type": "year"},
+            {"name": "price", "type": "number"},
+            {"name": "in_print", "type": "boolean"},
+            {"name": "genre", "type": "string", "constraints": {"enum": ["novel", "poetry", "essay"]}},
+            {"name": "tags", "type": "list", "delimiter": "|"},
+            {"name": "shelf", "type": "string"},
+        ],
+        "primaryKey": ["isbn"],
+        "foreignKeys": [
+            {"fields": ["author id"], "reference": {"resource": "authors", "fields": ["id"]}},
+            {"fields": ["shelf"], "reference": {"resource": "shelves", "fields": ["label"]}},
+        ],
+    }
+    authors = {
+        "fields": [
+            {"name": "id", "type": "integer", "constraints": {"required": True}},
+            {"name": "name", "type": "string", "constraints": {"required": True}},
+            {"name": "born", "type": "date"},
+        ],
+        "primaryKey": "id",
+    }
+    shelves = {
+        "fields": [
+            {"name": "shelf_no", "type": "integer", "constraints": {"required": True}},
+            {"name": "label", "type": "string", "constraints": {"required": True}},
+        ],
+        "primaryKey": ["shelf_no"],
+    }
+    return write_package(
+        folder,
+        "library",
+        [
+            ("books", books, [
+                ["978-0", "1", "Der Zauberberg", "1924", "12.5", "true", "novel", "klassik|berg", "A1"],
+                ["978-1", "2", 'Poems, "selected"\nsecond line', "", "", "", "poetry", "", None],
+                ["978-2", "1", "Ünicode — ✓ 漢字", "2001", "0.1", "false", None, "a", "B2"],
+            ]),
+            ("authors", authors, [["1", "Thomas Mann", "1875-06-06"], ["2", "Anon", None]]),
+            ("shelves", shelves, [["1", "A1"], ["2", "B2"]]),
+        ],
+    )
+
+
+def typed_rows(pkg, name: str) -> list[dict]:
+    """The CSV of one table read through its schema: the truth every export is compared with."""
+    res = pkg.resource(name)
+    return read_table(res).to_pylist()
+
+
+def as_json(value, field: dict):
+    ftype = sch.field_type(field)
+    if value is None:
+        return None
+    if ftype in ("date", "datetime"):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+def as_sqlite(value, field: dict):
+    ftype = sch.field_type(field)
+    if value is None:
+        return None
+    if ftype == "boolean":
+        return int(value)
+    if ftype == "list":
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return as_json(value, field)
+
+
+def parquet_rows(path: Path) -> list[dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    columns = [
+        col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col for col in table.columns
+    ]
+    return pa.Table.from_arrays(columns, names=table.column_names).to_pylist()
+
+
+def sqlite_rows(path: Path, table: str) -> list[dict]:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        cur = con.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder by relative path, with its sha256."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(parent: Path) -> list[str]:
+    """Temporary export folders left beside a target."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".exports-"))
+
+
+def check_all_formats(pkg_dir: Path, out: Path) -> None:
+    """Every table in every format reads back as the CSV typed by its schema."""
+    pkg = load_package(pkg_dir)
+    for res in pkg.resources:
+        expected = typed_rows(pkg, res.name)
+        assert parquet_rows(out / "parquet" / f"{res.name}.parquet") == expected, res.name
+        with (out / "json" / f"{res.name}.json").open(encoding="utf-8") as fh:
+            got = json.load(fh)
+        assert [list(obj) for obj in got] == [res.field_names] * len(expected)
+        assert got == [{f["name"]: as_json(row[f["name"]], f) for f in res.fields} for row in expected], res.name
+        assert sqlite_rows(out / "sco.sqlite", res.name) == [
+            {f["name"]: as_sqlite(row[f["name"]], f) for f in res.fields} for row in expected
+        ], res.name
