@@ -8,7 +8,6 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from sco_data.errors import ExportError
 from sco_data.export import xlsx
 from sco_data.package import load_package
 from sco_data.read import read_package
@@ -123,13 +122,28 @@ def test_zero_rows(sample, tmp_path):
     assert [c.value for c in wb["members"][1]][:2] == ["iso3", "joined_date"]
 
 
-def test_a_control_character_is_refused_with_its_place(sample, tmp_path):
+def test_characters_xml_cannot_hold_are_escaped_as_spreadsheets_expect(sample, tmp_path):
     countries = sample / "data" / "countries.csv"
-    countries.write_text(countries.read_text(encoding="utf-8").replace("Kazakhstan", "Kazakh\x07stan"), encoding="utf-8")
+    text = countries.read_text(encoding="utf-8")
+    text = text.replace("Kazakhstan", "Kazakh\x07stan").replace("Mongolia", "Mongolia _x0041_")
+    countries.write_text(text, encoding="utf-8")
     pkg, tables = typed_tables(sample)
-    with pytest.raises(ExportError, match=r"countries row 2, column name: control character U\+0007"):
-        xlsx.write(pkg, tables, tmp_path / "out")
-    assert not (tmp_path / "out" / "sco.xlsx").exists()
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    # openpyxl shows the stored form; Excel and LibreOffice decode _xHHHH_ to the character.
+    assert row_where(wb["countries"], "iso3", "KAZ")["name"].value == "Kazakh_x0007_stan"
+    assert row_where(wb["countries"], "iso3", "MNG")["name"].value == "Mongolia _x005F_x0041_"
+
+
+def test_a_package_without_created_still_gives_the_same_bytes(sample, tmp_path):
+    import json
+
+    descriptor = sample / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    del data["created"]
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    pkg, tables = typed_tables(sample)
+    first = xlsx.write(pkg, tables, tmp_path / "a")[0].read_bytes()
+    assert xlsx.write(pkg, tables, tmp_path / "b")[0].read_bytes() == first
 
 
 def test_registered_as_a_format():

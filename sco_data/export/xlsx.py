@@ -28,6 +28,8 @@ MAX_WIDTH = 60
 _URL = re.compile(r"^https?://\S+$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -45,8 +47,13 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 def _created(pkg: Package) -> datetime:
+    """The package's `created`, naive UTC as the workbook stores it. A descriptor without one gets
+    the zip epoch: the properties must carry some date, and the clock's would break determinism."""
+    raw = pkg.descriptor.get("created")
+    if not raw:
+        return datetime(*_ZIP_TIME)
     try:
-        stamp = datetime.fromisoformat(str(pkg.descriptor.get("created", "")).replace("Z", "+00:00"))
+        stamp = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
         raise ExportError(f"{pkg.descriptor_path.name}: 'created' must be an ISO 8601 date-time for the workbook") from None
     if stamp.tzinfo is not None:
@@ -72,19 +79,20 @@ def _sheet_names(names: list[str]) -> dict[str, str]:
 def _text(ws, row: int, col: int, value: str):
     """A cell that holds text whatever it looks like: openpyxl would read '=…' as a formula."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    cell.value = _ooxml_text(value)
     cell.data_type = "s"
     return cell
 
 
-def _check_text(value: str, where: str) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    m = ILLEGAL_CHARACTERS_RE.search(value)
-    if m:
-        raise ExportError(
-            f"{where}: control character U+{ord(m.group()):04X} cannot be stored in a workbook; remove it from the data"
-        )
+def _ooxml_text(value: str) -> str:
+    """Text as a workbook must hold it (ECMA-376 ST_Xstring): a character that XML cannot carry
+    is written _xHHHH_, which spreadsheet programs show as the character itself, and a literal
+    _xHHHH_ in the data gets its underscore escaped so that it is not read as such an escape."""
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(r"_x005F_\1", value)
+    if _XML_ILLEGAL.search(value):
+        value = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value
 
 
 def _about(wb, pkg: Package, tables: dict, sheets: dict[str, str]) -> None:
@@ -156,7 +164,6 @@ def _table_sheet(wb, res, table, title: str) -> None:
             r = i + 2
             if ftype in ("string", "list"):
                 text = delim.join(value) if ftype == "list" else value
-                _check_text(text, f"{res.name} row {i + 1}, column {fdef['name']}")
                 cell = _text(ws, r, c, text)
                 if ftype == "string" and _URL.match(text):
                     cell.hyperlink = text
