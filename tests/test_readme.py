@@ -25,8 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from sco_data.cli import cli
-
 from conftest import ROOT
 
 README = ROOT / "README.md"
@@ -106,12 +104,6 @@ def test_every_block_is_a_runnable_language():
     assert found, "the README has no fenced blocks"
     for line, lang, _ in found:
         assert lang in RUNNABLE, f"README.md:{line}: block marked {lang!r}; mark it sh or python so that it is run"
-
-
-def test_every_command_is_documented():
-    text = README.read_text(encoding="utf-8")
-    for name in cli.commands:
-        assert f"sco-data {name}" in text, f"the README never shows `sco-data {name}`"
 
 
 def test_quick_start_is_the_two_make_commands():
