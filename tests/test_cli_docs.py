@@ -206,7 +206,7 @@ def test_invalid_data_is_refused_with_its_problems(sample):
 def test_missing_package_is_a_message_not_a_traceback(tmp_path):
     result = run("docs", "--package", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert "no such descriptor" in result.output
+    assert f"{tmp_path / 'nowhere'}:" in result.output and "datapackage.json" in result.output
     assert "Traceback" not in result.output
 
 
