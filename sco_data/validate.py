@@ -91,24 +91,23 @@ def _key_strings(table, fields: list[str]):
 
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
     if not pk:
         return
     keys = _key_strings(tr.table, pk)
-    counts = pa.table({"k": keys, "i": pa.array(np.arange(len(keys)))}).group_by("k").aggregate([("i", "count")])
-    dupes = counts.filter(pc.greater(counts.column("i_count"), 1)).column("k")
+    # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
+    # abort the interpreter at exit after a large grouping (pyarrow 23), and is slower here anyway.
+    counts = pc.value_counts(keys)
+    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
     if len(dupes) == 0:
         return
     label = ", ".join(pk)
     mask = pc.is_in(keys, value_set=dupes)
     seen: set = set()
     first_line: dict = {}
-    import numpy as _np
-
-    for i in _np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))[: MAX_PROBLEMS_PER_COLUMN * 2]:
+    for i in np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))[: MAX_PROBLEMS_PER_COLUMN * 2]:
         k = keys[int(i)].as_py()
         if k in seen:
             shown = k.replace("\x1f", ", ")
