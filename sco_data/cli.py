@@ -76,9 +76,14 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
             stale = stale_docs(pkg, out)
             for path in stale:
                 click.echo(f"{pkg.display(path)}: out of date; run `sco-data docs` and commit the result", err=True)
+            if not stale:
+                click.echo("generated docs are up to date", err=True)
             sys.exit(1 if stale else 0)
-        for path in write_docs(pkg, out):
+        written = write_docs(pkg, out)
+        for path in written:
             click.echo(f"wrote {pkg.display(path)}", err=True)
+        if not written:
+            click.echo("generated docs are up to date; nothing written", err=True)
     except ScoDataError as exc:
         _fail(exc)
 

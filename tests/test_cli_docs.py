@@ -230,3 +230,19 @@ def test_spells_fill_year_only_ends_from_the_next_spell():
 def test_build_docs_leaves_out_readme_and_citation_the_package_lacks(sample):
     files = build_docs(load_package(sample))
     assert sorted(p.name for p in files) == ["data-dictionary.md", "membership-timeline.svg"]
+
+
+def test_without_matplotlib_the_message_says_what_to_install(sample, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the docs extra were not installed
+    result = run("docs", "--package", str(sample))
+    assert result.exit_code == 1
+    assert "drawing the timeline needs matplotlib: pip install 'sco-data[docs]'" in result.output
+    assert not (sample / "docs").exists()
+
+
+def test_nothing_to_write_is_said(sample):
+    assert run("docs", "--package", str(sample)).exit_code == 0
+    result = run("docs", "--package", str(sample))
+    assert result.exit_code == 0
+    assert "nothing written" in result.output
+    assert "up to date" in run("docs", "--package", str(sample), "--check").output

@@ -152,3 +152,31 @@ def test_registered_as_a_format():
     if not hasattr(export, "FORMATS"):
         pytest.skip("the export registry lands with the exporters; xlsx is registered there")
     assert export.FORMATS["xlsx"] is xlsx
+
+
+def test_a_package_unrelated_to_the_sco(tmp_path):
+    """The writer knows no table or column: another package, with a date-time, another list
+    delimiter and a long sheet name, comes out typed too."""
+    from helpers import write_package
+
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer", "constraints": {"required": True}},
+            {"name": "seen at", "type": "datetime"},
+            {"name": "tags", "type": "list", "delimiter": "|"},
+            {"name": "ratio", "type": "number"},
+        ],
+        "primaryKey": ["id"],
+    }
+    rows = [["1", "2024-02-29T23:30:00+02:00", "a|b", "0.25"], ["2", None, None, None]]
+    name = "a table whose name is far too long for a sheet"
+    folder = write_package(tmp_path / "pkg", "other", [(name, schema, rows)], created="2024-03-01T00:00:00Z")
+    pkg, tables = typed_tables(folder)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    sheet = wb.sheetnames[1]
+    assert len(sheet) == 31 and name.startswith(sheet)
+    first = row_where(wb[sheet], "id", 1)
+    assert first["seen at"].value == datetime(2024, 2, 29, 21, 30)  # UTC
+    assert first["tags"].value == "a; b"
+    assert first["ratio"].value == 0.25
+    assert row_where(wb[sheet], "id", 2)["seen at"].value is None
