@@ -11,6 +11,7 @@ Only the timeline knows tables by name (members, observers, summits): it is a pi
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import tempfile
@@ -353,7 +354,12 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
     else:
         first = int(released(pkg)[:4] or 2000)
         last = first + 1
-    x_end = float(last)
+    # Spells still held run to the release date of this version: the picture is "as of" it.
+    try:
+        as_of = date.fromisoformat(released(pkg))
+    except ValueError:
+        as_of = None
+    x_end = max(float(last), _fraction(as_of) if as_of and dates else 0.0)
 
     order: dict[str, date] = {}
     for s in all_spells:
@@ -398,7 +404,8 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
         # Above the summit labels, whose height grows with the longest city name.
         longest = max((len(f"{r['start_date'].year} {r.get('city') or ''}") for r in summit_rows), default=0)
         ax.set_title(
-            f"SCO membership, observers and partners{', ' + _span((first, last - 1)) if dates else ''} (version {pkg.version})",
+            f"SCO membership, observers and partners{', ' + _span((first, math.ceil(x_end) - 1)) if dates else ''} "
+            f"(version {pkg.version}{', as of ' + released(pkg) if as_of else ''})",
             loc="left", fontsize=10, pad=10 + 3.6 * longest,
         )
         buf = io.BytesIO()
