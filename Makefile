@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate export verify bench clean
+.PHONY: build test validate docs export verify bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/sco-data validate
 
+docs: $(TEST_STAMP)
+	$(BIN)/sco-data docs
+
 export: $(STAMP)
 	$(BIN)/sco-data export
 
@@ -36,6 +39,7 @@ bench: $(TEST_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate
 	$(BIN)/frictionless validate datapackage.json
+	$(BIN)/sco-data docs --check
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory verify
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -64,6 +65,36 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
             label = " ".join(str(x) for x in (pkg.name, pkg.version) if x) or pkg.descriptor_path.name
             click.echo(f"{label}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
     sys.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the data dictionary and the timeline (default: docs/ beside the descriptor).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each generated file that is out of date.")
+def docs(package_path: str | None, out: Path | None, check: bool) -> None:
+    """Generate docs/data-dictionary.md, docs/membership-timeline.svg, the README's generated
+    blocks and CITATION.cff's version from the descriptor and the data."""
+    from .docs import stale_docs, write_docs
+    from .package import load_package
+
+    try:
+        pkg = load_package(package_path)
+        if check:
+            stale = stale_docs(pkg, out)
+            for path in stale:
+                click.echo(f"{pkg.display(path)}: out of date; run `sco-data docs` and commit the result", err=True)
+            if not stale:
+                click.echo("generated docs are up to date", err=True)
+            sys.exit(1 if stale else 0)
+        written = write_docs(pkg, out)
+        for path in written:
+            click.echo(f"wrote {pkg.display(path)}", err=True)
+        if not written:
+            click.echo("generated docs are up to date; nothing written", err=True)
+    except ScoDataError as exc:
+        _fail(exc)
 
 
 def _export_formats() -> list[str]:

@@ -66,3 +66,7 @@ class ExportError(ScoDataError):
 
 class ReleaseError(ScoDataError):
     """A release, verification or diff was refused."""
+
+
+class DocsError(ScoDataError):
+    """Generated documentation could not be built, or a file to fill in lacks its markers."""

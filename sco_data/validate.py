@@ -155,26 +155,30 @@ def _shown(key: str) -> str:
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
-    first_line: dict[str, int] = {}
-    dupes = []
-    # A plain pass rather than a group-by, so that each repeat can name the line of its first
-    # occurrence.
-    for i, k in enumerate(keys.to_pylist()):
-        if k is None:
-            continue
-        if k in first_line:
-            dupes.append(i)
-        else:
-            first_line[k] = i
-    if not dupes:
+    # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
+    # can abort the interpreter at exit after a large grouping, and is slower here anyway.
+    counts = pc.value_counts(keys)
+    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
+    if len(dupes) == 0:
         return
-    is_dupe = pa.array(np.isin(np.arange(len(keys)), dupes))
-    _flag(tr, is_dupe, ", ".join(pk), "primary-key",
+    mask = pc.fill_null(pc.is_in(keys, value_set=dupes), False)
+    first_line: dict[str, int] = {}
+    repeat = np.zeros(len(keys), dtype=bool)
+    # Only the rows holding a duplicated key are walked, so that each repeat can name the line of
+    # its first occurrence.
+    for i in np.flatnonzero(mask.to_numpy(zero_copy_only=False)):
+        k = keys[int(i)].as_py()
+        if k in first_line:
+            repeat[i] = True
+        else:
+            first_line[k] = int(i)
+    _flag(tr, pa.array(repeat), ", ".join(pk), "primary-key",
           lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
                     "already; each key must be unique")
 

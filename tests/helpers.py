@@ -26,8 +26,12 @@ def write_package(folder: Path, name: str, resources: list[tuple[str, dict, list
         path = folder / "data" / f"{res_name}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
+            # csv.writer leaves a lone '\r' unquoted, which any reader takes for a CRLF line end.
+            quoting = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
             writer.writerow([f["name"] for f in schema["fields"]])
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
+            for row in rows:
+                cells = ["" if v is None else v for v in row]
+                (quoting if any("\r" in c for c in cells) else writer).writerow(cells)
         descriptor["resources"].append({"name": res_name, "path": f"data/{res_name}.csv", "schema": schema})
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder

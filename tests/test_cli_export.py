@@ -18,7 +18,7 @@ def test_export_writes_every_format_beside_the_package(sample):
     result = run("export", "--package", str(sample))
     assert result.exit_code == 0, result.output
     out = sample / "exports" / "latest"
-    assert sorted(p.name for p in out.iterdir()) == ["json", "parquet", "sco.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["json", "parquet", "sco.sqlite", "sco.xlsx"]
     assert "sco-data-sample 0.1.0" in result.output and "all formats" in result.output
     assert "…" not in result.output  # progress only on a terminal
 

@@ -20,12 +20,13 @@ from pathlib import Path
 from ..errors import ExportError, InvalidDataError
 from ..package import Package
 from . import json as json_format
-from . import parquet, sqlite
+from . import parquet, sqlite, xlsx
 
 FORMATS = {
     "parquet": parquet,
     "json": json_format,
     "sqlite": sqlite,
+    "xlsx": xlsx,
 }
 
 TEMP_PREFIX = ".exports-"
