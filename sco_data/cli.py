@@ -16,14 +16,15 @@ def _problems_json(problems) -> str:
     return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
-def _fail(exc: ScoDataError, as_json: bool = False) -> None:
-    """Report a failure the library raised, as problems, and exit with its code."""
+def _fail(exc: ScoDataError, as_json: bool = False, *, report: bool = False) -> None:
+    """Report a failure the library raised, as problems, and exit with its code. Problems go to
+    stderr, except where they are the command's report (validate), which belongs on stdout."""
     problems = exc.problems or [Problem("", None, None, type(exc).__name__, str(exc))]
     if as_json:
         click.echo(_problems_json(problems))
     else:
         for p in exc.problems:
-            click.echo(str(p))
+            click.echo(str(p), err=not report)
         # The summary line says what happened as a whole (e.g. that nothing was written); skip it
         # only when it merely repeats the one problem.
         if str(exc) not in {str(p) for p in exc.problems} and str(exc) not in {p.message for p in exc.problems}:
@@ -52,7 +53,7 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
         pkg = load_package(path)
         report = validate_package(pkg, frictionless=not fast)
     except ScoDataError as exc:
-        _fail(exc, as_json)
+        _fail(exc, as_json, report=True)
         return
     if as_json:
         click.echo(_problems_json(report.problems))
