@@ -258,6 +258,7 @@ def citation_cff(text: str, pkg: Package) -> str:
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 STATUS_STYLE = {
+    "shanghai_five": ("Shanghai Five", "#009E73"),
     "dialogue_partner": ("Dialogue partner", "#E69F00"),
     "observer": ("Observer", "#56B4E9"),
     "partner": ("Partner", "#CC79A7"),
@@ -291,14 +292,19 @@ def _fraction(d: date) -> float:
     return d.year + (d - date(d.year, 1, 1)).days / days
 
 
-def spells(members, observers) -> list[Spell]:
+def spells(members, observers, summits=None) -> list[Spell]:
     """Every state's spells, one per status, with the day of start and end where known.
 
     Where only a year is known the spell is drawn from 1 January, or to the start of the state's
-    next spell in that year (else 31 December): a drawing convention, not data.
+    next spell in that year (else 31 December): a drawing convention, not data. A Shanghai Five
+    member's Shanghai Five years run from the group's first summit to its SCO membership.
     """
     raw: dict[str, list[tuple[str, date, date | None, int | None]]] = {}
+    five = [r["start_date"] for r in (summits.to_pylist() if summits is not None else [])
+            if r.get("organisation") == "shanghai_five" and r.get("start_date")]
     for r in members.to_pylist() if members is not None else []:
+        if five and r.get("shanghai_five_member"):
+            raw.setdefault(r["iso3"], []).append(("shanghai_five", min(five), r["joined_date"], None))
         raw.setdefault(r["iso3"], []).append(("member", r["joined_date"], r.get("left_date"), None))
     for r in observers.to_pylist() if observers is not None else []:
         start = r.get("start_date") or date(r["start_year"], 1, 1)
@@ -343,7 +349,7 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
     except ImportError:
         raise DocsError("drawing the timeline needs matplotlib: pip install 'sco-data[docs]'") from None
 
-    all_spells = spells(tables.get("members"), tables.get("observers"))
+    all_spells = spells(tables.get("members"), tables.get("observers"), tables.get("summits"))
     summits = tables.get("summits")
     summit_rows = sorted(summits.to_pylist(), key=lambda r: r["start_date"]) if summits is not None else []
     names = _label_lookup(pkg, tables, "members") or _label_lookup(pkg, tables, "observers")

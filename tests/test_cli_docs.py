@@ -227,6 +227,23 @@ def test_spells_fill_year_only_ends_from_the_next_spell():
     assert got[("MNG", "partner")] == (date(2025, 1, 1), None)
 
 
+def test_shanghai_five_years_run_from_the_first_summit_to_membership():
+    members = pa.table({
+        "iso3": ["CHN", "UZB"],
+        "joined_date": [date(2001, 6, 15), date(2001, 6, 15)],
+        "shanghai_five_member": [True, False],
+        "left_date": pa.array([None, None], pa.date32()),
+    })
+    summits = pa.table({
+        "organisation": ["sco", "shanghai_five", "shanghai_five"],
+        "start_date": [date(2001, 6, 14), date(1997, 4, 24), date(1996, 4, 26)],
+    })
+    got = {(s.iso3, s.status): (s.start, s.end) for s in spells(members, None, summits)}
+    assert got[("CHN", "shanghai_five")] == (date(1996, 4, 26), date(2001, 6, 15))
+    assert ("UZB", "shanghai_five") not in got
+    assert got[("UZB", "member")] == (date(2001, 6, 15), None)
+
+
 def test_build_docs_leaves_out_readme_and_citation_the_package_lacks(sample):
     files = build_docs(load_package(sample))
     assert sorted(p.name for p in files) == ["data-dictionary.md", "membership-timeline.svg"]
