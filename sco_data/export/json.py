@@ -20,6 +20,7 @@ BATCH_ROWS = 65_536
 # and left to json.dumps itself (see _quote). The backslash must go first.
 _SHORT_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 _OTHER_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_NEEDS_ESCAPE = r'[\\"\x00-\x1f]'
 
 
 def _quote(strings):
@@ -27,12 +28,15 @@ def _quote(strings):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
-        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()], pa.string())
-    out = strings
-    for char, escaped in _SHORT_ESCAPES:
-        out = pc.replace_substring(out, char, escaped)
-    return pc.binary_join_element_wise('"', out, '"', "")
+    if pc.any(pc.match_substring_regex(strings, _NEEDS_ESCAPE)).as_py():
+        if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
+            return pa.array(
+                [None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()], pa.string()
+            )
+        for char, escaped in _SHORT_ESCAPES:
+            if pc.any(pc.match_substring(strings, char)).as_py():
+                strings = pc.replace_substring(strings, char, escaped)
+    return pc.binary_join_element_wise('"', strings, '"', "")
 
 
 def iso_text(array, field: dict):
@@ -86,32 +90,49 @@ def json_values(array, field: dict):
     raise AssertionError(ftype)
 
 
-def _write_table(path: Path, fields: list[dict], table) -> None:
-    import numpy as np
+def _rows(batch, keys: list[str], fields: list[dict]):
+    """One JSON object per row of a record batch, each followed by ",\n", as one string array."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    pieces: list = []
+    for i, (key, fdef) in enumerate(zip(keys, fields)):
+        pieces.append(("{" if i == 0 else ",") + key + ":")
+        pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), "null"))
+    pieces.append("},\n")
+    rows = pc.binary_join_element_wise(*pieces, "")
+    return rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
+
+
+def _write_table(path: Path, fields: list[dict], table) -> None:
+    import os
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
     keys = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
+    batches = [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
     with path.open("wb") as fh:
-        if table.num_rows == 0:
+        if not batches:
             fh.write(b"[]\n")
             return
         fh.write(b"[\n")
-        batches = [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
-        for n, batch in enumerate(batches):
-            pieces: list = []
-            for i, (key, fdef) in enumerate(zip(keys, fields)):
-                pieces.append(("{" if i == 0 else ",") + key + ":")
-                pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), "null"))
-            pieces.append("},\n")
-            rows = pc.binary_join_element_wise(*pieces, "")
-            if isinstance(rows, pa.ChunkedArray):
-                rows = rows.combine_chunks()
-            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
-            start, end = int(offsets[0]), int(offsets[-1])
-            if n == len(batches) - 1:
-                end -= 2  # no separator after the last object
-            fh.write(memoryview(rows.buffers()[2])[start:end])
+        # Arrow compute releases the GIL, so batches are encoded on every core; a bounded queue
+        # keeps them written in order without holding the whole file in memory.
+        workers = os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque = deque()
+            for n, batch in enumerate(batches):
+                pending.append((n, pool.submit(_rows, batch, keys, fields)))
+                while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
+                    index, future = pending.popleft()
+                    rows = future.result()
+                    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+                    start, end = int(offsets[0]), int(offsets[-1])
+                    if index == len(batches) - 1:
+                        end -= 2  # no separator after the last object
+                    fh.write(memoryview(rows.buffers()[2])[start:end])
         fh.write(b"\n]\n")
 
 
