@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import arrow as lit
 from . import schema as sch
 from .errors import InvalidDataError, Problem
 from .package import Package, Resource
@@ -176,9 +177,10 @@ def _header_problems(header: list[str], names: list[str], display: str) -> list[
 def _mask_problems(tr: TableRead, name: str, raw, bad, message) -> None:
     """Turn a boolean mask of bad cells into problems, at most MAX_PROBLEMS_PER_COLUMN each."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    bad = pc.fill_null(bad, False)
+    bad = pc.fill_null(bad, lit.scalar(False, pa.bool_()))
     if not pc.any(bad).as_py():
         return
     idx = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
@@ -241,7 +243,7 @@ def _convert(tr: TableRead, fdef: dict, raw):
     if ftype in ("integer", "year", "number"):
         pattern = {"integer": _INTEGER, "year": _YEAR, "number": _NUMBER}[ftype]
         ok = pc.match_substring_regex(raw, pattern)
-        clean = pc.if_else(ok, pc.utf8_ltrim(raw, characters="+"), pa.scalar(None, pa.string()))
+        clean = pc.if_else(ok, pc.utf8_ltrim(raw, characters="+"), lit.scalar(None, pa.string()))
         try:
             return pc.cast(clean, target)
         except pa.ArrowInvalid:
@@ -253,20 +255,20 @@ def _convert(tr: TableRead, fdef: dict, raw):
             kept = [v if f else None for v, f in zip(vals, fits)]
             return pc.cast(pa.array(kept, pa.string()), target)
         finally:
-            report(pc.invert(pc.fill_null(ok, True)))
+            report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
     if ftype == "boolean":
         true_values = fdef.get("trueValues", list(sch.DEFAULT_TRUE))
         false_values = fdef.get("falseValues", list(sch.DEFAULT_FALSE))
-        is_true = pc.is_in(raw, value_set=pa.array(true_values, pa.string()))
-        is_false = pc.is_in(raw, value_set=pa.array(false_values, pa.string()))
+        is_true = pc.is_in(raw, value_set=lit.strings(true_values))
+        is_false = pc.is_in(raw, value_set=lit.strings(false_values))
         report(pc.invert(pc.or_(is_true, is_false)))
-        return pc.if_else(present, is_true, pa.scalar(None, pa.bool_()))
+        return pc.if_else(present, is_true, lit.scalar(None, pa.bool_()))
     if ftype == "date":
         ok = pc.match_substring_regex(raw, _DATE)
         parsed = pc.strptime(
-            pc.if_else(ok, raw, pa.scalar(None, pa.string())), format="%Y-%m-%d", unit="s", error_is_null=True
+            pc.if_else(ok, raw, lit.scalar(None, pa.string())), format="%Y-%m-%d", unit="s", error_is_null=True
         )
-        report(pc.invert(pc.fill_null(pc.and_(ok, pc.is_valid(parsed)), False)))
+        report(pc.invert(pc.fill_null(pc.and_(ok, pc.is_valid(parsed)), lit.scalar(False, pa.bool_()))))
         return pc.cast(parsed, pa.date32())
     if ftype == "datetime":
         out, good = [], []
@@ -334,11 +336,11 @@ def _typed_if_valid(raw, fdef: dict):
     if ftype == "string":
         return raw
     if ftype == "boolean":
-        is_true = pc.is_in(raw, value_set=pa.array(fdef.get("trueValues", list(sch.DEFAULT_TRUE)), pa.string()))
-        is_false = pc.is_in(raw, value_set=pa.array(fdef.get("falseValues", list(sch.DEFAULT_FALSE)), pa.string()))
+        is_true = pc.is_in(raw, value_set=lit.strings(fdef.get("trueValues", list(sch.DEFAULT_TRUE))))
+        is_false = pc.is_in(raw, value_set=lit.strings(fdef.get("falseValues", list(sch.DEFAULT_FALSE))))
         if pc.any(pc.and_(pc.is_valid(raw), pc.invert(pc.or_(is_true, is_false)))).as_py():
             return None
-        return pc.if_else(pc.is_valid(raw), is_true, pa.scalar(None, pa.bool_()))
+        return pc.if_else(pc.is_valid(raw), is_true, lit.scalar(None, pa.bool_()))
     if ftype == "list":
         d = re.escape(sch.list_delimiter(fdef))
         if pc.any(pc.match_substring_regex(raw, f"^{d}|{d}{d}|{d}$|^$")).as_py():
@@ -378,7 +380,6 @@ def _read_valid(res: Resource, options: dict, invalid_rows: list):
 def read_resource(res: Resource, display: str | None = None) -> TableRead:
     """Read one resource as a typed pyarrow.Table, collecting every problem met on the way."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     display = display or res.relpath

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import arrow as lit
 from . import schema as sch
 from .errors import Problem, sort_problems
 from .package import Package
@@ -32,9 +33,10 @@ class Report:
 def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
     """Problems for every row where mask is true (capped per column)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    mask = pc.fill_null(mask, False)
+    mask = pc.fill_null(mask, lit.scalar(False, pa.bool_()))
     if not pc.any(mask).as_py():
         return
     idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
@@ -42,6 +44,17 @@ def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
         tr.problems.append(Problem(tr.display, tr.line(int(i)), column, rule, message(int(i))))
     if len(idx) > MAX_PROBLEMS_PER_COLUMN:
         tr.problems.append(Problem(tr.display, None, column, rule, f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more rows like these"))
+
+
+def _bound(value):
+    """A minimum or maximum as an Arrow scalar, to be cast to the column's type."""
+    import pyarrow as pa
+
+    if isinstance(value, str):
+        return lit.text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return lit.scalar(value, pa.int64())
+    return lit.scalar(value, pa.float64())
 
 
 def check_constraints(tr: TableRead) -> None:
@@ -60,7 +73,7 @@ def check_constraints(tr: TableRead) -> None:
             continue
         if "enum" in cons:
             allowed = cons["enum"]
-            bad = pc.invert(pc.is_in(col, value_set=pa.array(allowed, col.type)))
+            bad = pc.invert(pc.is_in(col, value_set=lit.values(allowed, col.type)))
             _flag(tr, pc.and_(pc.is_valid(col), bad), name, "enum",
                   lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
         if "pattern" in cons and pa.types.is_string(col.type):
@@ -70,11 +83,11 @@ def check_constraints(tr: TableRead) -> None:
             _flag(tr, bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
         for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
             if key in cons and not pa.types.is_string(col.type):
-                bound = pa.scalar(cons[key]).cast(col.type)
+                bound = _bound(cons[key]).cast(col.type)
                 _flag(tr, op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if key in cons and pa.types.is_string(col.type):
-                _flag(tr, op(pc.utf8_length(col), cons[key]), name, key,
+                _flag(tr, op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
                       lambda i, b=cons[key], w=word: f"value is {w} {b} characters")
 
 
@@ -86,24 +99,23 @@ def _key_strings(table, fields: list[str]):
     parts = [pc.cast(table.column(f), pa.string()) for f in fields]
     if len(parts) == 1:
         return parts[0]
-    return pc.binary_join_element_wise(*parts, "\x1f")
+    return pc.binary_join_element_wise(*parts, lit.text("\x1f"))
 
 
 def _has_duplicates(keys) -> bool:
     """Sorting and comparing neighbours: about twice as fast as hashing a million strings."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(keys, pa.ChunkedArray):
-        keys = keys.combine_chunks()
     if len(keys) < 2:
         return False
+    keys = lit.combined(keys)
     ordered = keys.take(pc.sort_indices(keys))
     return bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))).as_py())
 
 
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
@@ -115,14 +127,14 @@ def check_primary_key(tr: TableRead) -> None:
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
     # abort the interpreter at exit after a large grouping (pyarrow 23), and is slower here anyway.
     counts = pc.value_counts(keys)
-    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
+    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), lit.scalar(1, pa.int64()))))
     if len(dupes) == 0:
         return
     label = ", ".join(pk)
     mask = pc.is_in(keys, value_set=dupes)
     seen: set = set()
     first_line: dict = {}
-    for i in np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))[: MAX_PROBLEMS_PER_COLUMN * 2]:
+    for i in np.flatnonzero(pc.fill_null(mask, lit.scalar(False, pa.bool_())).to_numpy(zero_copy_only=False))[: MAX_PROBLEMS_PER_COLUMN * 2]:
         k = keys[int(i)].as_py()
         if k in seen:
             shown = k.replace("\x1f", ", ")
@@ -148,7 +160,7 @@ def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
             continue
         child = _key_strings(tr.table, fk["fields"])
         parent = _key_strings(target.table, fk["ref_fields"])
-        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=parent.combine_chunks() if hasattr(parent, "combine_chunks") else parent)))
+        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=lit.combined(parent))))
         ref = f"{target.display} ({', '.join(fk['ref_fields'])})"
         _flag(tr, bad, label, "foreign-key",
               lambda i: f"{child[i].as_py().replace(chr(31), ', ')!r} is not in {ref}; add it there or fix the value")

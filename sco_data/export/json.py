@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import arrow as lit
 from .. import schema as sch
 
 OUTPUT = "json"
@@ -25,18 +26,15 @@ _NEEDS_ESCAPE = r'[\\"\x00-\x1f]'
 
 def _quote(strings):
     """JSON string literals for an Arrow string array; nulls stay null."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if pc.any(pc.match_substring_regex(strings, _NEEDS_ESCAPE)).as_py():
         if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
-            return pa.array(
-                [None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()], pa.string()
-            )
+            return lit.strings([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()])
         for char, escaped in _SHORT_ESCAPES:
             if pc.any(pc.match_substring(strings, char)).as_py():
                 strings = pc.replace_substring(strings, char, escaped)
-    return pc.binary_join_element_wise('"', strings, '"', "")
+    return pc.binary_join_element_wise(lit.text('"'), strings, lit.text('"'), lit.text(""))
 
 
 def iso_text(array, field: dict):
@@ -57,11 +55,11 @@ def _list_literals(array):
     import pyarrow.compute as pc
 
     items = _quote(pc.cast(pc.list_flatten(array), pa.string()))
-    lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
-    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    lengths = lit.primitive_numpy(lit.combined(pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))))
+    offsets = lit.values(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
     lists = pa.ListArray.from_arrays(offsets, items, mask=pc.is_null(array))
-    joined = pc.binary_join(lists, ",")
-    return pc.binary_join_element_wise("[", joined, "]", "")
+    joined = pc.binary_join(lists, lit.text(","))
+    return pc.binary_join_element_wise(lit.text("["), joined, lit.text("]"), lit.text(""))
 
 
 def json_values(array, field: dict):
@@ -80,11 +78,11 @@ def json_values(array, field: dict):
         text = pc.cast(array, pa.string())
         # Arrow prints 3.0 as "3"; keep it a float for readers that infer types from the text.
         whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
-        return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+        return pc.if_else(whole, pc.binary_join_element_wise(text, lit.text(".0"), lit.text("")), text)
     if ftype == "boolean":
-        return pc.if_else(array, "true", "false")
+        return pc.if_else(array, lit.text("true"), lit.text("false"))
     if ftype in ("date", "datetime"):
-        return pc.binary_join_element_wise('"', iso_text(array, field), '"', "")
+        return pc.binary_join_element_wise(lit.text('"'), iso_text(array, field), lit.text('"'), lit.text(""))
     if ftype == "list":
         return _list_literals(array)
     raise AssertionError(ftype)
@@ -97,10 +95,10 @@ def _rows(batch, keys: list[str], fields: list[dict]):
 
     pieces: list = []
     for i, (key, fdef) in enumerate(zip(keys, fields)):
-        pieces.append(("{" if i == 0 else ",") + key + ":")
-        pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), "null"))
-    pieces.append("},\n")
-    rows = pc.binary_join_element_wise(*pieces, "")
+        pieces.append(lit.text(("{" if i == 0 else ",") + key + ":"))
+        pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), lit.text("null")))
+    pieces.append(lit.text("},\n"))
+    rows = pc.binary_join_element_wise(*pieces, lit.text(""))
     return rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
 
 
