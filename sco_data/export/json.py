@@ -28,8 +28,9 @@ def _quote(strings):
     """JSON string literals for an Arrow string array; nulls stay null."""
     import pyarrow.compute as pc
 
-    if pc.any(pc.match_substring_regex(strings, _NEEDS_ESCAPE)).as_py():
-        if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
+    needs = pc.match_substring_regex(strings, _NEEDS_ESCAPE)
+    if pc.any(needs).as_py():
+        if pc.any(pc.match_substring_regex(strings.filter(needs), _OTHER_CONTROL)).as_py():
             return lit.strings([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()])
         for char, escaped in _SHORT_ESCAPES:
             if pc.any(pc.match_substring(strings, char)).as_py():
