@@ -349,27 +349,55 @@ def _typed_if_valid(raw, fdef: dict):
     return _strict_cast(raw, ftype, sch.arrow_type(fdef))
 
 
+def _type_batch(res: Resource, schema, batch):
+    if _has_empty_row(batch):
+        return None
+    columns = []
+    for fdef in res.fields:
+        typed = _typed_if_valid(batch.column(fdef["name"]), fdef)
+        if typed is None:
+            return None
+        columns.append(typed)
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 def _read_valid(res: Resource, options: dict, invalid_rows: list):
-    """The read of a valid file: streamed block by block, each column typed as it arrives, so the
+    """The read of a valid file: streamed block by block, each block typed as it arrives, so the
     text of number, date and boolean columns is never held whole. None at the first sign of
     trouble (a bad cell, a malformed or empty row); the checking path then reads the file again
-    and says exactly what is wrong."""
+    and says exactly what is wrong.
+
+    Blocks are typed on other threads (Arrow compute releases the GIL) while the reader parses
+    the next ones; a bounded queue keeps memory flat and the blocks in order."""
+    import os
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     schema = sch.arrow_schema(res.schema)
     batches = []
+    workers = os.cpu_count() or 1
     try:
-        for batch in pacsv.open_csv(res.path, **options):
-            if invalid_rows or _has_empty_row(batch):
-                return None
-            columns = []
-            for fdef in res.fields:
-                typed = _typed_if_valid(batch.column(fdef["name"]), fdef)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque = deque()
+            for batch in pacsv.open_csv(res.path, **options):
+                if invalid_rows:
+                    return None
+                pending.append(pool.submit(_type_batch, res, schema, batch))
+                while len(pending) > 2 * workers or (pending and pending[0].done()):
+                    typed = pending.popleft().result()
+                    if typed is None:
+                        return None
+                    batches.append(typed)
+            for future in pending:
+                typed = future.result()
                 if typed is None:
                     return None
-                columns.append(typed)
-            batches.append(pa.RecordBatch.from_arrays(columns, schema=schema))
+                batches.append(typed)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     if invalid_rows:
