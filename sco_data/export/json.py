@@ -24,18 +24,29 @@ _OTHER_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _NEEDS_ESCAPE = r'[\\"\x00-\x1f]'
 
 
-def _quote(strings):
-    """JSON string literals for an Arrow string array; nulls stay null."""
+def _escaped(strings):
+    """The text of each string's JSON literal without its quotes (nulls stay null), or None when
+    a rare control character asks for json.dumps's \\uXXXX escapes."""
     import pyarrow.compute as pc
 
     needs = pc.match_substring_regex(strings, _NEEDS_ESCAPE)
     if pc.any(needs).as_py():
         if pc.any(pc.match_substring_regex(strings.filter(needs), _OTHER_CONTROL)).as_py():
-            return lit.strings([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()])
+            return None
         for char, escaped in _SHORT_ESCAPES:
             if pc.any(pc.match_substring(strings, char)).as_py():
                 strings = pc.replace_substring(strings, char, escaped)
-    return pc.binary_join_element_wise(lit.text('"'), strings, lit.text('"'), lit.text(""))
+    return strings
+
+
+def _quote(strings):
+    """JSON string literals for an Arrow string array; nulls stay null."""
+    import pyarrow.compute as pc
+
+    escaped = _escaped(strings)
+    if escaped is None:
+        return lit.strings([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()])
+    return pc.binary_join_element_wise(lit.text('"'), escaped, lit.text('"'), lit.text(""))
 
 
 def iso_text(array, field: dict):
@@ -55,12 +66,18 @@ def _list_literals(array):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    items = _quote(pc.cast(pc.list_flatten(array), pa.string()))
-    lengths = lit.primitive_numpy(lit.combined(pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))))
-    offsets = lit.values(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    flat = pc.cast(pc.list_flatten(array), pa.string())
+    lengths = pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))
+    offsets = lit.values(np.concatenate([[0], np.cumsum(lit.primitive_numpy(lit.combined(lengths)))]), pa.int32())
+    escaped = _escaped(flat)
+    empty = pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py()
+    if escaped is None or empty:
+        items, sep, head, tail = _quote(flat), ",", "[", "]"
+    else:  # the quotes between items come with the separator: one pass less over the items
+        items, sep, head, tail = escaped, '","', '["', '"]'
     lists = pa.ListArray.from_arrays(offsets, items, mask=pc.is_null(array))
-    joined = pc.binary_join(lists, lit.text(","))
-    return pc.binary_join_element_wise(lit.text("["), joined, lit.text("]"), lit.text(""))
+    joined = pc.binary_join(lists, lit.text(sep))
+    return pc.binary_join_element_wise(lit.text(head), joined, lit.text(tail), lit.text(""))
 
 
 def json_values(array, field: dict):
@@ -90,15 +107,30 @@ def json_values(array, field: dict):
 
 
 def _rows(batch, keys: list[str], fields: list[dict]):
-    """One JSON object per row of a record batch, each followed by ",\n", as one string array."""
+    """One JSON object per row of a record batch, each followed by ",\n", as one string array.
+
+    A string column without nulls needs no per-cell quoting: its quotes join the literal text
+    around it (`,"name":"` … `"`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pieces: list = []
+    text = "{"
     for i, (key, fdef) in enumerate(zip(keys, fields)):
-        pieces.append(lit.text(("{" if i == 0 else ",") + key + ":"))
-        pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), lit.text("null")))
-    pieces.append(lit.text("},\n"))
+        text += ("" if i == 0 else ",") + key + ":"
+        column = batch.column(fdef["name"])
+        escaped = None
+        if sch.field_type(fdef) == "string" and column.null_count == 0:
+            if pa.types.is_dictionary(column.type):
+                column = pc.cast(column, pa.string())
+            escaped = _escaped(column)
+        if escaped is not None:
+            pieces += [lit.text(text + '"'), escaped]
+            text = '"'
+        else:
+            pieces += [lit.text(text), pc.fill_null(json_values(column, fdef), lit.text("null"))]
+            text = ""
+    pieces.append(lit.text(text + "},\n"))
     rows = pc.binary_join_element_wise(*pieces, lit.text(""))
     return rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
 
