@@ -4,6 +4,7 @@ commands so that `sco-data --help` stays fast."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -109,6 +110,11 @@ def default_export_dir(pkg):
 
 
 def main() -> None:
+    # Arrow's allocator (mimalloc) keeps freed memory for a while before handing it back; a
+    # command that reads a table, checks it and writes it out then peaks a third higher than it
+    # needs (a million rows: 320 MB instead of 260 MB) for no measurable gain in speed. It reads
+    # this when pyarrow loads, which is always later, inside a command; a value set by the user wins.
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
     cli()
 
 
