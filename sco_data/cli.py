@@ -95,7 +95,17 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         return
     if not quiet:
         chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
-        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {out_dir}", err=True)
+        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
+
+
+def _shown(path) -> str:
+    """A path as short as it can be said: relative to the working folder when inside it."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def default_export_dir(pkg):
