@@ -4,6 +4,7 @@ commands so that `sco-data --help` stays fast."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -135,7 +136,17 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         return
     if not quiet:
         chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
-        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {out_dir}", err=True)
+        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
+
+
+def _shown(path) -> str:
+    """A path as short as it can be said: relative to the working folder when inside it."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def default_export_dir(pkg):
@@ -276,6 +287,11 @@ def _snapshot_parent(old: str, new: str, package_path: str | None):
 
 
 def main() -> None:
+    # Arrow's allocator (mimalloc) keeps freed memory for a while before handing it back; a
+    # command that reads a table, checks it and writes it out then peaks a third higher than it
+    # needs (a million rows: 320 MB instead of 260 MB) for no measurable gain in speed. It reads
+    # this when pyarrow loads, which is always later, inside a command; a value set by the user wins.
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
     cli()
 
 

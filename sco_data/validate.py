@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import arrow as lit
 from . import schema as sch
 from .errors import Problem, sort_problems
 from .package import Package
@@ -34,9 +35,10 @@ def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
     """A problem for every row where mask is true (capped per column); message(i) says what is
     wrong in row i (0-based record index)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    mask = pc.fill_null(mask, False)
+    mask = pc.fill_null(mask, lit.scalar(False, pa.bool_()))
     if not pc.any(mask).as_py():
         return
     idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
@@ -55,10 +57,22 @@ def _enum_array(fdef: dict, allowed: list, arrow_type):
 
     try:
         if sch.field_type(fdef) == "date":
-            allowed = [dt.date.fromisoformat(v) for v in allowed]
-        return pa.array(allowed, arrow_type)
+            days = [(dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days for v in allowed]
+            return lit.values(days, pa.int32()).cast(pa.date32())
+        return lit.values(allowed, arrow_type)
     except (TypeError, ValueError, pa.ArrowException):
         return None
+
+
+def _bound(value):
+    """A minimum or maximum as an Arrow scalar, to be cast to the column's type."""
+    import pyarrow as pa
+
+    if isinstance(value, str):
+        return lit.text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return lit.scalar(value, pa.int64())
+    return lit.scalar(value, pa.float64())
 
 
 def check_constraints(tr: TableRead) -> None:
@@ -104,13 +118,13 @@ def check_constraints(tr: TableRead) -> None:
         for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
             if key in cons and not pa.types.is_string(col.type):
                 try:
-                    bound = pa.scalar(cons[key]).cast(col.type)
+                    bound = _bound(cons[key]).cast(col.type)
                 except (TypeError, ValueError, pa.ArrowException):
                     continue
                 _flag(tr, op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
-                _flag(tr, op(pc.utf8_length(col), cons[key]), name, key,
+                _flag(tr, op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
                       lambda i, b=cons[key], w=word: f"value is {w} {b} characters")
 
 
@@ -142,10 +156,21 @@ def _key_strings(tr: TableRead, fields: list[str]):
     table = tr.table
     if not fields or any(f not in table.column_names or pa.types.is_list(table.schema.field(f).type) for f in fields):
         return None
-    parts = [pc.cast(table.column(f), pa.string()).combine_chunks() for f in fields]
+    parts = [lit.combined(pc.cast(table.column(f), pa.string())) for f in fields]
     if len(parts) == 1:
         return parts[0]
-    return pc.binary_join_element_wise(*parts, "\x1f")
+    return pc.binary_join_element_wise(*parts, lit.text("\x1f"))
+
+
+def _has_duplicates(keys) -> bool:
+    """Sorting and comparing neighbours: about twice as fast as hashing a million strings."""
+    import pyarrow.compute as pc
+
+    if len(keys) < 2:
+        return False
+    keys = lit.combined(keys)
+    ordered = keys.take(pc.sort_indices(keys))
+    return bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))).as_py())
 
 
 def _shown(key: str) -> str:
@@ -161,13 +186,15 @@ def check_primary_key(tr: TableRead) -> None:
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
+    if not _has_duplicates(keys):
+        return
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
     # can abort the interpreter at exit after a large grouping, and is slower here anyway.
     counts = pc.value_counts(keys)
-    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
+    dupes = pc.drop_null(counts.field("values").filter(pc.greater(counts.field("counts"), lit.scalar(1, pa.int64()))))
     if len(dupes) == 0:
         return
-    mask = pc.fill_null(pc.is_in(keys, value_set=dupes), False)
+    mask = pc.fill_null(pc.is_in(keys, value_set=dupes), lit.scalar(False, pa.bool_()))
     first_line: dict[str, int] = {}
     repeat = np.zeros(len(keys), dtype=bool)
     # Only the rows holding a duplicated key are walked, so that each repeat can name the line of
@@ -178,7 +205,7 @@ def check_primary_key(tr: TableRead) -> None:
             repeat[i] = True
         else:
             first_line[k] = int(i)
-    _flag(tr, pa.array(repeat), ", ".join(pk), "primary-key",
+    _flag(tr, lit.values(repeat, pa.bool_()), ", ".join(pk), "primary-key",
           lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
                     "already; each key must be unique")
 
@@ -196,7 +223,7 @@ def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
         parent = _key_strings(target, fk["ref_fields"])
         if child is None or parent is None:
             continue
-        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=parent)))
+        bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=lit.combined(parent))))
         ref = f"{target.display} ({', '.join(fk['ref_fields'])})"
         _flag(tr, bad, ", ".join(fk["fields"]), "foreign-key",
               lambda i: f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")

@@ -3,7 +3,6 @@ plain Python values the CSV holds once typed by its schema."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from pathlib import Path
@@ -24,17 +23,21 @@ def write_package(folder: Path, name: str, resources: list[tuple[str, dict, list
             if not fdef.get("description"):
                 fdef["description"] = f"The {fdef['name']} column."
         path = folder / "data" / f"{res_name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            # csv.writer leaves a lone '\r' unquoted, which any reader takes for a CRLF line end.
-            quoting = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
-            writer.writerow([f["name"] for f in schema["fields"]])
-            for row in rows:
-                cells = ["" if v is None else v for v in row]
-                (quoting if any("\r" in c for c in cells) else writer).writerow(cells)
+        lines = [[f["name"] for f in schema["fields"]], *rows]
+        path.write_text("".join(",".join(map(_csv_cell, line)) + "\n" for line in lines), encoding="utf-8")
         descriptor["resources"].append({"name": res_name, "path": f"data/{res_name}.csv", "schema": schema})
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder
+
+
+def _csv_cell(value: str | None) -> str:
+    """Quoted only where needed, as the package's CSVs are; unlike the csv module, a lone carriage
+    return is quoted too (it would otherwise end the row)."""
+    if value is None:
+        return ""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def library_package(folder: Path) -> Path:

@@ -147,3 +147,39 @@ def test_a_valid_report_is_reused(sample, tmp_path):
     (sample / "data" / "members.csv").write_text("garbage\n")  # not read again
     export.export_package(pkg, tmp_path / "out", ["parquet"], report=report)
     assert (tmp_path / "out" / "parquet" / "members.parquet").is_file()
+
+
+class FullDisk:
+    """A writer that meets a full disk part-way."""
+
+    OUTPUT = "full"
+
+    @staticmethod
+    def write(pkg, tables, out_dir):
+        import errno
+
+        (out_dir / "full").write_text("part")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_is_reported_and_changes_nothing(previous, monkeypatch):
+    sample, out, before = previous
+    monkeypatch.setitem(export.FORMATS, "full", FullDisk)
+    with pytest.raises(ExportError, match="cannot write the full export: No space left on device"):
+        export.export_package(load_package(sample), out)
+    assert snapshot(out) == before
+    assert leftovers(out.parent) == []
+
+
+def test_the_cli_reports_a_full_disk_without_a_traceback(previous, monkeypatch):
+    from click.testing import CliRunner
+
+    from sco_data.cli import cli
+
+    sample, out, before = previous
+    monkeypatch.setitem(export.FORMATS, "full", FullDisk)
+    result = CliRunner().invoke(cli, ["export", "--package", str(sample), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "error: cannot write the full export: No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before

@@ -122,3 +122,10 @@ def test_json_numbers_read_back_exactly(values):
         else:
             back = json.loads(text)
             assert isinstance(back, float) and back == value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.none() | st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=5), max_size=4), max_size=6))
+def test_json_lists_are_what_json_dumps_writes(values):
+    got = json_values(pa.array(values, pa.list_(pa.string())), {"name": "x", "type": "list"}).to_pylist()
+    assert got == [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in values]

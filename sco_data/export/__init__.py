@@ -129,17 +129,18 @@ def export_package(
     try:
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
-            # mkdtemp makes a private folder; an export is meant to be read like any other folder.
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o777 & ~umask)
+            # mkdtemp makes a private folder; an export is meant to be read by anyone.
+            tmp.chmod(0o755)
         except OSError as exc:
             raise ExportError(f"cannot write into {out_dir.parent}: {exc.strerror or exc}") from None
         staging = tmp
         written: list[Path] = []
         for name in chosen:
             say(f"writing {name}")
-            written.extend(FORMATS[name].write(pkg, tables, tmp))
+            try:
+                written.extend(FORMATS[name].write(pkg, tables, tmp))
+            except OSError as exc:  # a full disk, a quota: the user's to fix, not a crash
+                raise ExportError(f"cannot write the {name} export: {exc.strerror or exc}") from None
         try:
             _swap(tmp, out_dir)
         except OSError as exc:

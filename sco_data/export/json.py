@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import arrow as lit
 from .. import schema as sch
 
 OUTPUT = "json"
@@ -20,19 +21,32 @@ BATCH_ROWS = 65_536
 # and left to json.dumps itself (see _quote). The backslash must go first.
 _SHORT_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 _OTHER_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_NEEDS_ESCAPE = r'[\\"\x00-\x1f]'
+
+
+def _escaped(strings):
+    """The text of each string's JSON literal without its quotes (nulls stay null), or None when
+    a rare control character asks for json.dumps's \\uXXXX escapes."""
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(strings, _NEEDS_ESCAPE)
+    if pc.any(needs).as_py():
+        if pc.any(pc.match_substring_regex(strings.filter(needs), _OTHER_CONTROL)).as_py():
+            return None
+        for char, escaped in _SHORT_ESCAPES:
+            if pc.any(pc.match_substring(strings, char)).as_py():
+                strings = pc.replace_substring(strings, char, escaped)
+    return strings
 
 
 def _quote(strings):
     """JSON string literals for an Arrow string array; nulls stay null."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL)).as_py():
-        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()], pa.string())
-    out = strings
-    for char, escaped in _SHORT_ESCAPES:
-        out = pc.replace_substring(out, char, escaped)
-    return pc.binary_join_element_wise('"', out, '"', "")
+    escaped = _escaped(strings)
+    if escaped is None:
+        return lit.strings([None if v is None else json.dumps(v, ensure_ascii=False) for v in strings.to_pylist()])
+    return pc.binary_join_element_wise(lit.text('"'), escaped, lit.text('"'), lit.text(""))
 
 
 def iso_text(array, field: dict):
@@ -52,12 +66,18 @@ def _list_literals(array):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    items = _quote(pc.cast(pc.list_flatten(array), pa.string()))
-    lengths = pc.fill_null(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
-    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    flat = pc.cast(pc.list_flatten(array), pa.string())
+    lengths = pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))
+    offsets = lit.values(np.concatenate([[0], np.cumsum(lit.primitive_numpy(lit.combined(lengths)))]), pa.int32())
+    escaped = _escaped(flat)
+    empty = pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py()
+    if escaped is None or empty:
+        items, sep, head, tail = _quote(flat), ",", "[", "]"
+    else:  # the quotes between items come with the separator: one pass less over the items
+        items, sep, head, tail = escaped, '","', '["', '"]'
     lists = pa.ListArray.from_arrays(offsets, items, mask=pc.is_null(array))
-    joined = pc.binary_join(lists, ",")
-    return pc.binary_join_element_wise("[", joined, "]", "")
+    joined = pc.binary_join(lists, lit.text(sep))
+    return pc.binary_join_element_wise(lit.text(head), joined, lit.text(tail), lit.text(""))
 
 
 def json_values(array, field: dict):
@@ -76,42 +96,74 @@ def json_values(array, field: dict):
         text = pc.cast(array, pa.string())
         # Arrow prints 3.0 as "3"; keep it a float for readers that infer types from the text.
         whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
-        return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+        return pc.if_else(whole, pc.binary_join_element_wise(text, lit.text(".0"), lit.text("")), text)
     if ftype == "boolean":
-        return pc.if_else(array, "true", "false")
+        return pc.if_else(array, lit.text("true"), lit.text("false"))
     if ftype in ("date", "datetime"):
-        return pc.binary_join_element_wise('"', iso_text(array, field), '"', "")
+        return pc.binary_join_element_wise(lit.text('"'), iso_text(array, field), lit.text('"'), lit.text(""))
     if ftype == "list":
         return _list_literals(array)
     raise AssertionError(ftype)
 
 
-def _write_table(path: Path, fields: list[dict], table) -> None:
-    import numpy as np
+def _rows(batch, keys: list[str], fields: list[dict]):
+    """One JSON object per row of a record batch, each followed by ",\n", as one string array.
+
+    A string column without nulls needs no per-cell quoting: its quotes join the literal text
+    around it (`,"name":"` … `"`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    pieces: list = []
+    text = "{"
+    for i, (key, fdef) in enumerate(zip(keys, fields)):
+        text += ("" if i == 0 else ",") + key + ":"
+        column = batch.column(fdef["name"])
+        escaped = None
+        if sch.field_type(fdef) == "string" and column.null_count == 0:
+            if pa.types.is_dictionary(column.type):
+                column = pc.cast(column, pa.string())
+            escaped = _escaped(column)
+        if escaped is not None:
+            pieces += [lit.text(text + '"'), escaped]
+            text = '"'
+        else:
+            pieces += [lit.text(text), pc.fill_null(json_values(column, fdef), lit.text("null"))]
+            text = ""
+    pieces.append(lit.text(text + "},\n"))
+    rows = pc.binary_join_element_wise(*pieces, lit.text(""))
+    return rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
+
+
+def _write_table(path: Path, fields: list[dict], table) -> None:
+    import os
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
     keys = [json.dumps(f["name"], ensure_ascii=False) for f in fields]
+    batches = [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
     with path.open("wb") as fh:
-        if table.num_rows == 0:
+        if not batches:
             fh.write(b"[]\n")
             return
         fh.write(b"[\n")
-        batches = [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
-        for n, batch in enumerate(batches):
-            pieces: list = []
-            for i, (key, fdef) in enumerate(zip(keys, fields)):
-                pieces.append(("{" if i == 0 else ",") + key + ":")
-                pieces.append(pc.fill_null(json_values(batch.column(fdef["name"]), fdef), "null"))
-            pieces.append("},\n")
-            rows = pc.binary_join_element_wise(*pieces, "")
-            if isinstance(rows, pa.ChunkedArray):
-                rows = rows.combine_chunks()
-            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
-            start, end = int(offsets[0]), int(offsets[-1])
-            if n == len(batches) - 1:
-                end -= 2  # no separator after the last object
-            fh.write(memoryview(rows.buffers()[2])[start:end])
+        # Arrow compute releases the GIL, so batches are encoded on every core; a bounded queue
+        # keeps them written in order without holding the whole file in memory.
+        workers = os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque = deque()
+            for n, batch in enumerate(batches):
+                pending.append((n, pool.submit(_rows, batch, keys, fields)))
+                while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
+                    index, future = pending.popleft()
+                    rows = future.result()
+                    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+                    start, end = int(offsets[0]), int(offsets[-1])
+                    if index == len(batches) - 1:
+                        end -= 2  # no separator after the last object
+                    fh.write(memoryview(rows.buffers()[2])[start:end])
         fh.write(b"\n]\n")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import arrow as lit
 from .. import schema as sch
 
 OUTPUT = "parquet"
@@ -50,9 +51,9 @@ def typed_table(res, table):
     for fdef, field in zip(res.fields, schema):
         col = table.column(fdef["name"])
         if pa.types.is_dictionary(field.type) and not pa.types.is_dictionary(col.type):
-            enum = pa.array([str(v) for v in sch.enum_values(fdef)], pa.string())
+            enum = lit.strings(str(v) for v in sch.enum_values(fdef))
             # An empty table still carries the enum, so readers see the categories.
-            chunks = col.chunks or [pa.array([], pa.string())]
+            chunks = col.chunks or [lit.strings([])]
             col = pa.chunked_array(
                 [pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(c, value_set=enum), pa.int32()), enum) for c in chunks],
                 field.type,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import arrow as lit
 from .. import schema as sch
 from ..errors import ExportError
 from .json import iso_text, json_values
@@ -127,15 +128,16 @@ def creation_order(pkg) -> list:
 
 
 def _python_values(array) -> list:
-    """Arrow to Python values through numpy, several times faster than to_pylist; numpy turns
-    null numbers into NaN, so those are filled and put back as None."""
+    """Arrow to Python values through numpy, several times faster than to_pylist (worth the pandas
+    import that to_numpy brings); numpy turns null numbers into NaN, so those are filled and put
+    back as None."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if pa.types.is_string(array.type) or not array.null_count:
         return array.to_numpy(zero_copy_only=False).tolist()
-    values = pc.fill_null(array, 0).to_numpy(zero_copy_only=False).tolist()
+    values = pc.fill_null(array, lit.scalar(0, pa.int64()).cast(array.type)).to_numpy(zero_copy_only=False).tolist()
     for i in np.flatnonzero(pc.is_null(array).to_numpy(zero_copy_only=False)).tolist():
         values[i] = None
     return values
