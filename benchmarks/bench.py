@@ -188,7 +188,7 @@ def measure(argv: list[str]) -> tuple[float, float]:
 
 
 def csv_bytes(pkg_dir: Path) -> int:
-    from sco_data.package import load_package
+    from sco_data.descriptor import load_package
 
     return sum(r.path.stat().st_size for r in load_package(pkg_dir).resources)
 
@@ -263,7 +263,7 @@ def main() -> int:
         generate(Path(args.generate), args.rows)
         return 0
     if args.step:
-        from sco_data.package import load_package
+        from sco_data.descriptor import load_package
 
         name, pkg_dir, out = args.step
         STEPS[name](load_package(pkg_dir), Path(out))

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 
 def _resolve(path):
-    from .package import Package, load_package
+    from .descriptor import Package, load_package
 
     return path if isinstance(path, Package) else load_package(path)
 

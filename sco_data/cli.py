@@ -47,7 +47,7 @@ def cli() -> None:
 def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
     """Check PATH (a datapackage.json or a folder holding one; default: the bundled package):
     types, constraints, keys, cross-table rules and metadata. Exit 0 valid, 1 invalid."""
-    from .package import load_package
+    from .descriptor import load_package
     from .validate import validate_package
 
     try:
@@ -79,7 +79,7 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
     """Generate docs/data-dictionary.md, docs/membership-timeline.svg, the README's generated
     blocks and CITATION.cff's version from the descriptor and the data."""
     from .docs import stale_docs, write_docs
-    from .package import load_package
+    from .descriptor import load_package
 
     try:
         pkg = load_package(package_path)
@@ -119,7 +119,7 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
     from pathlib import Path
 
     from .export import export_package
-    from .package import load_package
+    from .descriptor import load_package
 
     show = not quiet and sys.stderr.isatty()
 
@@ -173,7 +173,7 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
     SHA256SUMS; then set version and created in datapackage.json, add the release to CHANGELOG.md
     and the index of releases. Refused, with nothing written, when the package is invalid, VERSION
     is not greater than the latest release, smaller than its changes require, or already exists."""
-    from .package import load_package
+    from .descriptor import load_package
     from .release import release as cut
 
     try:
@@ -222,7 +222,7 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
 
 
 def _released_folder(ref: str, package_path: str | None):
-    from .package import load_package
+    from .descriptor import load_package
     from .release import exports_dir, resolve
 
     return resolve(ref, exports_dir(load_package(package_path))).base_dir
@@ -239,7 +239,7 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
     snapshot folder, a datapackage.json or a released version, with the version bump they require."""
     from .diff import diff_packages
-    from .package import load_package
+    from .descriptor import load_package
     from .release import exports_dir, resolve
 
     try:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from . import schema as sch
 from .errors import ReleaseError
-from .package import Package
+from .descriptor import Package
 
 PATCH, MINOR, MAJOR = "patch", "minor", "major"
 LEVELS = (PATCH, MINOR, MAJOR)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import schema as sch
 from .errors import DocsError, InvalidDataError
-from .package import Package
+from .descriptor import Package
 
 DOCS_DIR = "docs"
 DICTIONARY = "data-dictionary.md"

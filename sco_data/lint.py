@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from . import schema as sch
 from .errors import Problem
-from .package import Package
+from .descriptor import Package
 
 # semver.org's own regular expression.
 SEMVER = re.compile(

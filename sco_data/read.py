@@ -18,7 +18,7 @@ from pathlib import Path
 from . import arrow as lit
 from . import schema as sch
 from .errors import InvalidDataError, Problem
-from .package import Package, Resource
+from .descriptor import Package, Resource
 
 MAX_PROBLEMS_PER_COLUMN = 20
 BOM = b"\xef\xbb\xbf"

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import Problem
-from .package import Package
+from .descriptor import Package
 from .read import TableRead
 
 # Our rules that cover a Frictionless row error of each type; a type not listed is covered by any

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .diff import PackageDiff, check_bump, diff_packages, initial_diff, parse_version
 from .errors import InvalidDataError, PackageError, Problem, ReleaseError
-from .package import DESCRIPTOR, Package, load_package
+from .descriptor import DESCRIPTOR, Package, load_package
 
 EXPORTS = "exports"
 SUMS = "SHA256SUMS"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import arrow as lit
 from . import schema as sch
 from .errors import Problem, sort_problems
-from .package import Package
+from .descriptor import Package
 from .read import MAX_PROBLEMS_PER_COLUMN, TableRead, read_package
 
 

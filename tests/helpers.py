@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from sco_data import schema as sch
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 from sco_data.read import read_table
 
 

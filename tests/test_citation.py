@@ -7,7 +7,7 @@ import json
 import jsonschema
 import yaml
 
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 from conftest import ROOT
 

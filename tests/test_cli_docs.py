@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from sco_data.cli import cli
 from sco_data.docs import build_docs, spells, stale_docs
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 from conftest import ROOT
 

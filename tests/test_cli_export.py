@@ -80,7 +80,7 @@ def test_export_help_names_the_formats():
 
 
 def test_exported_json_descriptor_is_loadable(sample, tmp_path):
-    from sco_data.package import load_package
+    from sco_data.descriptor import load_package
 
     out = tmp_path / "out"
     assert run("export", "--package", str(sample), "--out", str(out), "-q", "--format", "json").exit_code == 0

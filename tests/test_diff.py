@@ -13,7 +13,7 @@ from package_edits import (add_column, add_rows, delete_rows, drop_column, edit_
 from sco_data.diff import (MAJOR, MINOR, PATCH, bump_of, check_bump, diff_packages, next_version,
                            parse_version)
 from sco_data.errors import ReleaseError
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from helpers import leftovers, library_package, snapshot
 
 from sco_data import export
 from sco_data.errors import ExportError, InvalidDataError
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 
 @pytest.mark.parametrize("which", ["sample", "library"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from helpers import write_package
 
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 ROWS = 120_000
 

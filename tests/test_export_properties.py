@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sco_data.export import export_package
 from sco_data.export.json import json_values
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 # Cells may hold anything a UTF-8 CSV can: commas, quotes, line breaks, control characters,
 # any script. Not NUL (no CSV tool keeps it) and no surrogates (not encodable).

@@ -16,7 +16,7 @@ from helpers import typed_rows
 import sco_data
 from sco_data import schema as sch
 from sco_data.errors import InvalidDataError, PackageError
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +109,7 @@ def test_a_plain_install_carries_the_data(tmp_path):
     shutil.rmtree(src)  # nothing may point back at the source tree
     code = (
         "import sco_data, pathlib; print(sco_data.__file__); print(sco_data.load('members')); "
-        "print(sco_data.tables()); from sco_data.package import default_descriptor; print(default_descriptor())"
+        "print(sco_data.tables()); from sco_data.descriptor import default_descriptor; print(default_descriptor())"
     )
     result = subprocess.run([python, "-c", code], check=True, capture_output=True, text=True, cwd=elsewhere, env=env)
     lines = result.stdout.splitlines()
@@ -121,3 +121,14 @@ def test_a_plain_install_carries_the_data(tmp_path):
     cli = subprocess.run([venv / "bin" / "sco-data", "validate", "--fast", "-q"], capture_output=True, text=True,
                          cwd=elsewhere, env=env)
     assert cli.returncode == 0, cli.stderr
+
+
+def test_package_stays_a_function_after_the_toolkit_is_imported():
+    """The descriptor module is not named `package`, so importing it cannot shadow sco_data.package()."""
+    import sco_data
+    import sco_data.descriptor  # noqa: F401  (what every command imports)
+
+    pkg = sco_data.package()
+    assert callable(sco_data.package)
+    assert pkg.name == "sco-data"
+    assert sco_data.tables() == [r.name for r in pkg.resources]

@@ -65,7 +65,7 @@ def workspace(tmp_path_factory) -> dict:
         GIT_COMMITTER_NAME="README test", GIT_COMMITTER_EMAIL="readme@example.org",
     )
     probe = subprocess.run(
-        [sys.executable, "-c", "import sco_data.package as p; print(p.default_descriptor())"],
+        [sys.executable, "-c", "import sco_data.descriptor as p; print(p.default_descriptor())"],
         cwd=root, env=env, capture_output=True, text=True, check=True,
     )
     # Commands run without a path: they must find the copy, or they would write into the repository.

@@ -17,7 +17,7 @@ from package_edits import (add_rows, delete_rows, drop_column, load_descriptor, 
 
 import sco_data.release as rel
 from sco_data.errors import InvalidDataError, ReleaseError
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 from sco_data.release import diff_packages, release, resolve, verify
 
 CHANGELOG = """# Changelog

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from validate_cases import CSV_CASES, DATA_CASES, Case, edit
 
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 from sco_data.validate import validate_package
 
 

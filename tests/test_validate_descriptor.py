@@ -10,7 +10,7 @@ import pytest
 from validate_cases import edit_descriptor, network, opened, outside_file, recording, resource
 
 from sco_data.errors import PackageError
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 from sco_data.validate import validate_package
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from validate_cases import RULE_CASES
 
 from sco_data import rules
-from sco_data.package import load_package
+from sco_data.descriptor import load_package
 from sco_data.validate import validate_package
 
 TABLES = ["countries", "sources", "members", "observers", "summits", "military_exercises",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import ExportError, InvalidDataError
-from ..package import Package
+from ..descriptor import Package
 from . import json as json_format
 from . import parquet, sqlite, xlsx
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import schema as sch
 from ..docs import authors, citation_text, licence, licence_text, released, summarize
 from ..errors import ExportError
-from ..package import Package
+from ..descriptor import Package
 
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
