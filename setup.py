@@ -1,7 +1,7 @@
 """Build hook: the wheel carries the data package.
 
 The repository keeps one copy of the data (datapackage.json and the files its resources name);
-building a wheel copies them into sco_data/_package/, where package.default_descriptor() looks
+building a wheel copies them into sco_data/_package/, where descriptor.default_descriptor() looks
 when sco_data is installed. Editable installs read the repository's copy directly.
 """
 
