@@ -239,7 +239,7 @@ def _rows(n: int) -> str:
 
 
 def _md_keys(keys: list[tuple], limit: int) -> str:
-    if len(keys) > limit:
+    if not keys or len(keys) > limit:
         return ""
     return ": " + ", ".join(f"`{_show_key(k)}`" for k in keys)
 

@@ -187,6 +187,18 @@ def test_resources_added_removed_and_keys(pair):
     assert "- `georgia_positions`: table removed (2 rows in the previous release)." in md
 
 
+def test_an_empty_new_table_lists_no_keys(pair):
+    _, new = pair
+    d = load_descriptor(new)
+    extra = json.loads(json.dumps(resource(d, "countries")))
+    extra.update(name="regions", path="data/regions.csv")
+    extra["schema"]["foreignKeys"] = []
+    d["resources"].append(extra)
+    save_descriptor(new, d)
+    (new / "data" / "regions.csv").write_text("iso3,name\n", encoding="utf-8")
+    assert "- `regions`: new table, 0 rows.\n" in diff(pair).to_markdown()
+
+
 def test_descriptions_and_package_metadata_are_patch(pair):
     _, new = pair
     d = load_descriptor(new)
