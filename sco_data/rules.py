@@ -42,11 +42,21 @@ def rule(name: str):
 
 
 class Rows:
-    """A readable table as Python rows, with the helpers every rule needs to point at a line."""
+    """A readable table as Python rows, with the helpers every rule needs to point at a line.
+    The rows are built only when a rule iterates them, from the columns it names, so that a rule
+    that does not apply to a large table costs nothing."""
 
-    def __init__(self, tr: TableRead):
+    def __init__(self, tr: TableRead, columns: Iterable[str] | None = None):
         self.tr = tr
-        self.rows: list[dict] = tr.table.to_pylist()
+        self._columns = list(columns) if columns is not None else None
+        self._rows: list[dict] | None = None
+
+    @property
+    def rows(self) -> list[dict]:
+        if self._rows is None:
+            table = self.tr.table if self._columns is None else self.tr.table.select(self._columns)
+            self._rows = table.to_pylist()
+        return self._rows
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
         return iter(enumerate(self.rows))
@@ -74,6 +84,13 @@ def _readable(tables: Tables) -> Iterator[Rows]:
             yield Rows(tr)
 
 
+def _where(mask) -> list[int]:
+    """Row indices where a boolean Arrow mask is true (nulls count as false)."""
+    import pyarrow.compute as pc
+
+    return pc.indices_nonzero(mask).to_pylist()
+
+
 def _fmt(value) -> str:
     return "empty" if value is None else str(value)
 
@@ -94,14 +111,23 @@ def source_exists(tables: Tables) -> Iterator[Problem]:
     sources = _rows(tables, SOURCES, SOURCE_KEY)
     if sources is None:
         return
-    known = {r[SOURCE_KEY] for _, r in sources}
+    import pyarrow.compute as pc
+
+    from . import arrow as lit
+
+    known_ids = sources.tr.table.column(SOURCE_KEY)
+    known = set(known_ids.to_pylist())
     for t in _readable(tables):
         for fdef in t.tr.resource.fields:
             if not _is_source_list(fdef):
                 continue
             name = fdef["name"]
-            for i, row in t:
-                unknown = [s for s in row[name] or [] if s not in known]
+            cited = lit.combined(t.tr.table.column(name))
+            # Vectorised over every cited id; only the rows with an unknown one become Python.
+            bad_items = pc.invert(pc.is_in(pc.list_flatten(cited), value_set=lit.combined(known_ids)))
+            rows = pc.unique(pc.filter(pc.list_parent_indices(cited), bad_items)).to_pylist()
+            for i in sorted(rows):
+                unknown = [s for s in cited[i].as_py() or [] if s not in known]
                 if unknown:
                     ids = ", ".join(repr(s) for s in unknown)
                     yield t.problem(i, name, "source-exists",
@@ -124,13 +150,21 @@ def _year_date_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
 @rule("year-matches-date")
 def year_matches_date(tables: Tables) -> Iterator[Problem]:
     """A year column equals the year of its date column where both are set."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for t in _readable(tables):
+        table = t.tr.table
         for ycol, dcol in _year_date_pairs(t.tr.resource.field_names):
-            for i, row in t:
-                year, date = row[ycol], row[dcol]
-                if year is not None and date is not None and getattr(date, "year", year) != year:
-                    yield t.problem(i, (ycol, dcol), "year-matches-date",
-                                    f"{ycol} is {year} but {dcol} {date} is in {date.year}; make them agree")
+            year, date = table.column(ycol), table.column(dcol)
+            if not (pa.types.is_integer(year.type) and pa.types.is_date(date.type)):
+                continue
+            # Vectorised: these columns can be long, and only the rows that break the rule are
+            # turned into Python values.
+            for i in _where(pc.not_equal(pc.year(date), pc.cast(year, pa.int64()))):
+                y, d = year[i].as_py(), date[i].as_py()
+                yield t.problem(i, (ycol, dcol), "year-matches-date",
+                                f"{ycol} is {y} but {dcol} {d} is in {d.year}; make them agree")
 
 
 def _start_end_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
@@ -147,13 +181,17 @@ def _start_end_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
 @rule("end-after-start")
 def end_after_start(tables: Tables) -> Iterator[Problem]:
     """An end (date or year) is not before its start."""
+    import pyarrow.compute as pc
+
     for t in _readable(tables):
+        table = t.tr.table
         for scol, ecol in _start_end_pairs(t.tr.resource.field_names):
-            for i, row in t:
-                start, end = row[scol], row[ecol]
-                if start is not None and end is not None and end < start:
-                    yield t.problem(i, (scol, ecol), "end-after-start",
-                                    f"{ecol} {end} is before {scol} {start}; an end cannot precede its start")
+            start, end = table.column(scol), table.column(ecol)
+            if start.type != end.type:
+                continue
+            for i in _where(pc.less(end, start)):
+                yield t.problem(i, (scol, ecol), "end-after-start",
+                                f"{ecol} {end[i].as_py()} is before {scol} {start[i].as_py()}; an end cannot precede its start")
 
 
 # --- summits and members -----------------------------------------------------------------------
