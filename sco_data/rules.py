@@ -88,6 +88,13 @@ def _where(mask) -> list[int]:
     """Row indices where a boolean Arrow mask is true (nulls count as false)."""
     import pyarrow.compute as pc
 
+    from . import arrow as lit
+
+    # One Array, never a ChunkedArray without chunks: indices_nonzero crashes the interpreter on
+    # that (an empty table read from a header-only CSV).
+    mask = lit.combined(mask)
+    if len(mask) == 0:
+        return []
     return pc.indices_nonzero(mask).to_pylist()
 
 
