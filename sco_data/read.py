@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import arrow as lit
 from . import schema as sch
-from .errors import InvalidDataError, Problem
 from .descriptor import Package, Resource
+from .errors import InvalidDataError, Problem
 
 MAX_PROBLEMS_PER_COLUMN = 20
 BOM = b"\xef\xbb\xbf"
@@ -83,6 +83,24 @@ class TableRead:
 
     def line(self, index: int) -> int:
         return self.locator.line(index) if self.locator else index + 2
+
+    def flag(self, mask, column: str, rule: str, message, noun: str = "rows") -> None:
+        """A problem for every row where the boolean mask is true (nulls count as false), at most
+        MAX_PROBLEMS_PER_COLUMN and then a count; message(i) says what is wrong in row i (0-based
+        record index)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        mask = pc.fill_null(mask, lit.scalar(False, pa.bool_()))
+        if not pc.any(mask).as_py():
+            return
+        idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+        for i in idx[:MAX_PROBLEMS_PER_COLUMN]:
+            self.problems.append(Problem(self.display, self.line(int(i)), column, rule, message(int(i))))
+        if len(idx) > MAX_PROBLEMS_PER_COLUMN:
+            self.problems.append(Problem(self.display, None, column, rule,
+                                         f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more {noun} like these"))
 
 
 def _utf8_problem(path: Path, display: str) -> Problem | None:
@@ -178,25 +196,6 @@ def _header_problems(header: list[str], names: list[str], display: str) -> list[
     ]
 
 
-def _mask_problems(tr: TableRead, name: str, raw, bad, message) -> None:
-    """Turn a boolean mask of bad cells into problems, at most MAX_PROBLEMS_PER_COLUMN each."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    bad = pc.fill_null(bad, lit.scalar(False, pa.bool_()))
-    if not pc.any(bad).as_py():
-        return
-    idx = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
-    values = raw.take(idx[:MAX_PROBLEMS_PER_COLUMN]).to_pylist()
-    for i, value in zip(idx[:MAX_PROBLEMS_PER_COLUMN], values):
-        tr.problems.append(Problem(tr.display, tr.line(int(i)), name, "type", message(value)))
-    if len(idx) > MAX_PROBLEMS_PER_COLUMN:
-        tr.problems.append(
-            Problem(tr.display, None, name, "type", f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more cells like these")
-        )
-
-
 def _strict_cast(raw, ftype: str, target):
     """The whole column through Arrow's own parser, when that parser is at least as strict as the
     Table Schema rules below, or None to take the checking path (which then finds the bad cells).
@@ -237,7 +236,8 @@ def _convert(tr: TableRead, fdef: dict, raw):
 
     def report(bad):
         hint = _HINTS.get(ftype, "")
-        _mask_problems(tr, name, raw, pc.and_(present, bad), lambda v: f"{v!r} is not a valid {ftype}; {hint}")
+        tr.flag(pc.and_(present, bad), name, "type", lambda i: f"{raw[i].as_py()!r} is not a valid {ftype}; {hint}",
+                noun="cells")
 
     if ftype == "string":
         return raw

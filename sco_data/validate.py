@@ -12,9 +12,9 @@ from functools import reduce
 
 from . import arrow as lit
 from . import schema as sch
-from .errors import Problem, sort_problems
 from .descriptor import Package
-from .read import MAX_PROBLEMS_PER_COLUMN, TableRead, read_package
+from .errors import Problem, sort_problems
+from .read import TableRead, read_package
 
 
 @dataclass
@@ -29,23 +29,6 @@ class Report:
 
     def table(self, name: str):
         return self.tables[name].table
-
-
-def _flag(tr: TableRead, mask, column: str, rule: str, message) -> None:
-    """A problem for every row where mask is true (capped per column); message(i) says what is
-    wrong in row i (0-based record index)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    mask = pc.fill_null(mask, lit.scalar(False, pa.bool_()))
-    if not pc.any(mask).as_py():
-        return
-    idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-    for i in idx[:MAX_PROBLEMS_PER_COLUMN]:
-        tr.problems.append(Problem(tr.display, tr.line(int(i)), column, rule, message(int(i))))
-    if len(idx) > MAX_PROBLEMS_PER_COLUMN:
-        tr.problems.append(Problem(tr.display, None, column, rule, f"{len(idx) - MAX_PROBLEMS_PER_COLUMN} more rows like these"))
 
 
 def _enum_array(fdef: dict, allowed: list, arrow_type):
@@ -91,7 +74,7 @@ def check_constraints(tr: TableRead) -> None:
         cons = sch.constraints(fdef)
         if cons.get("required"):
             before = len(tr.problems)
-            _flag(tr, pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
+            tr.flag(pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
             if mistyped:
                 tr.problems[before:] = [p for p in tr.problems[before:] if (p.row, p.column) not in mistyped]
         if sch.field_type(fdef) == "list":
@@ -101,7 +84,7 @@ def check_constraints(tr: TableRead) -> None:
             value_set = _enum_array(fdef, allowed, col.type)
             if value_set is not None:
                 bad = pc.invert(pc.is_in(col, value_set=value_set))
-                _flag(tr, pc.and_(pc.is_valid(col), bad), name, "enum",
+                tr.flag(pc.and_(pc.is_valid(col), bad), name, "enum",
                       lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
         if isinstance(cons.get("pattern"), str) and pa.types.is_string(col.type):
             pattern = cons["pattern"]
@@ -114,17 +97,17 @@ def check_constraints(tr: TableRead) -> None:
                 # the Frictionless reference run judges the data against the ones only Python takes.
                 bad = None
             if bad is not None:
-                _flag(tr, bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
+                tr.flag(bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
         for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
             if key in cons and not pa.types.is_string(col.type):
                 try:
                     bound = _bound(cons[key]).cast(col.type)
                 except (TypeError, ValueError, pa.ArrowException):
                     continue
-                _flag(tr, op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
+                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
-                _flag(tr, op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
+                tr.flag(op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
                       lambda i, b=cons[key], w=word: f"value is {w} {b} characters")
 
 
@@ -143,7 +126,7 @@ def check_text_cells(tr: TableRead) -> None:
             continue
         # One starts_with per prefix: two to three times faster than one anchored regex.
         starts = reduce(pc.or_, (pc.starts_with(col, pattern=p) for p in FORMULA_PREFIXES))
-        _flag(tr, starts, fdef["name"], "formula-prefix",
+        tr.flag(starts, fdef["name"], "formula-prefix",
               lambda i, c=col: f"{c[i].as_py()[:40]!r} begins with {c[i].as_py()[0]!r}, which spreadsheets run as a "
                                "formula; reword it so it starts with a letter or digit")
 
@@ -206,7 +189,7 @@ def check_primary_key(tr: TableRead) -> None:
             repeat[i] = True
         else:
             first_line[k] = int(i)
-    _flag(tr, lit.values(repeat, pa.bool_()), ", ".join(pk), "primary-key",
+    tr.flag(lit.values(repeat, pa.bool_()), ", ".join(pk), "primary-key",
           lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
                     "already; each key must be unique")
 
@@ -226,7 +209,7 @@ def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
             continue
         bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=lit.combined(parent))))
         ref = f"{target.display} ({', '.join(fk['ref_fields'])})"
-        _flag(tr, bad, ", ".join(fk["fields"]), "foreign-key",
+        tr.flag(bad, ", ".join(fk["fields"]), "foreign-key",
               lambda i: f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")
 
 
