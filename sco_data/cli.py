@@ -78,8 +78,8 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
 def docs(package_path: str | None, out: Path | None, check: bool) -> None:
     """Generate docs/data-dictionary.md, docs/membership-timeline.svg, the README's generated
     blocks and CITATION.cff's version from the descriptor and the data."""
-    from .docs import stale_docs, write_docs
     from .descriptor import load_package
+    from .docs import stale_docs, write_docs
 
     try:
         pkg = load_package(package_path)
@@ -118,8 +118,8 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
     an invalid package or a failure part-way leaves OUT as it was. Exit 0 ok, 1 invalid or failed."""
     from pathlib import Path
 
-    from .export import export_package
     from .descriptor import load_package
+    from .export import export_package
 
     show = not quiet and sys.stderr.isatty()
 
@@ -238,8 +238,8 @@ def _released_folder(ref: str, package_path: str | None):
 def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
     snapshot folder, a datapackage.json or a released version, with the version bump they require."""
-    from .diff import diff_packages
     from .descriptor import load_package
+    from .diff import diff_packages
     from .release import exports_dir, resolve
 
     try:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import schema as sch
-from .errors import ReleaseError
 from .descriptor import Package
+from .errors import ReleaseError
 
 PATCH, MINOR, MAJOR = "patch", "minor", "major"
 LEVELS = (PATCH, MINOR, MAJOR)

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from . import schema as sch
-from .errors import DocsError, InvalidDataError
 from .descriptor import Package
+from .errors import DocsError, InvalidDataError
 
 DOCS_DIR = "docs"
 DICTIONARY = "data-dictionary.md"

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 
 from . import schema as sch
-from .errors import Problem
 from .descriptor import Package
+from .errors import Problem
 
 # semver.org's own regular expression.
 SEMVER = re.compile(

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import Problem
 from .descriptor import Package
+from .errors import Problem
 from .read import TableRead
 
 # Our rules that cover a Frictionless row error of each type; a type not listed is covered by any

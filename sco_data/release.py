@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .descriptor import DESCRIPTOR, Package, load_package
 from .diff import PackageDiff, check_bump, diff_packages, initial_diff, parse_version
 from .errors import InvalidDataError, PackageError, Problem, ReleaseError
-from .descriptor import DESCRIPTOR, Package, load_package
 
 EXPORTS = "exports"
 SUMS = "SHA256SUMS"

@@ -6,10 +6,9 @@ import json
 
 import jsonschema
 import yaml
+from conftest import ROOT
 
 from sco_data.descriptor import load_package
-
-from conftest import ROOT
 
 # The Citation File Format 1.2.0 schema (CC-BY-4.0, the Citation File Format authors), kept here so
 # that the check runs offline.

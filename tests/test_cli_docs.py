@@ -10,14 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from sco_data.cli import cli
-from sco_data.docs import build_docs, spells, stale_docs
 from sco_data.descriptor import load_package
-
-from conftest import ROOT
+from sco_data.docs import build_docs, spells, stale_docs
 
 README_TEMPLATE = """# Sample
 

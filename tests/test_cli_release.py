@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from package_edits import add_rows, drop_column, load_descriptor, save_descriptor, set_cell, tree
+from package_edits import (
+    add_rows,
+    drop_column,
+    load_descriptor,
+    save_descriptor,
+    set_cell,
+    tree,
+)
 
 from sco_data.cli import cli
 

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from validate_cases import DATA_CASES, Case, edit_descriptor, network, opened, outside_file, recording, resource
+from validate_cases import (
+    DATA_CASES,
+    Case,
+    edit_descriptor,
+    network,
+    opened,
+    outside_file,
+    recording,
+    resource,
+)
 
 from sco_data.cli import cli
 

@@ -7,13 +7,33 @@ import shutil
 from pathlib import Path
 
 import pytest
-from package_edits import (add_column, add_rows, delete_rows, drop_column, edit_field, load_descriptor,
-                           read_rows, rename_column, resource, save_descriptor, set_cell, write_rows)
+from package_edits import (
+    add_column,
+    add_rows,
+    delete_rows,
+    drop_column,
+    edit_field,
+    load_descriptor,
+    read_rows,
+    rename_column,
+    resource,
+    save_descriptor,
+    set_cell,
+    write_rows,
+)
 
-from sco_data.diff import (MAJOR, MINOR, PATCH, bump_of, check_bump, diff_packages, next_version,
-                           parse_version)
-from sco_data.errors import ReleaseError
 from sco_data.descriptor import load_package
+from sco_data.diff import (
+    MAJOR,
+    MINOR,
+    PATCH,
+    bump_of,
+    check_bump,
+    diff_packages,
+    next_version,
+    parse_version,
+)
+from sco_data.errors import ReleaseError
 
 
 @pytest.fixture

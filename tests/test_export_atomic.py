@@ -9,8 +9,8 @@ import pytest
 from helpers import leftovers, library_package, snapshot
 
 from sco_data import export
-from sco_data.errors import ExportError, InvalidDataError
 from sco_data.descriptor import load_package
+from sco_data.errors import ExportError, InvalidDataError
 
 
 @pytest.mark.parametrize("which", ["sample", "library"])

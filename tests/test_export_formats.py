@@ -19,8 +19,8 @@ from helpers import (
 )
 
 from sco_data import schema as sch
-from sco_data.export import export_package
 from sco_data.descriptor import load_package
+from sco_data.export import export_package
 
 
 @pytest.fixture(params=["sample", "repo_package", "library"])

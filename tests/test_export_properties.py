@@ -9,13 +9,20 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-from helpers import as_json, as_sqlite, check_all_formats, parquet_rows, sqlite_rows, write_package
+from helpers import (
+    as_json,
+    as_sqlite,
+    check_all_formats,
+    parquet_rows,
+    sqlite_rows,
+    write_package,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sco_data.descriptor import load_package
 from sco_data.export import export_package
 from sco_data.export.json import json_values
-from sco_data.descriptor import load_package
 
 # Cells may hold anything a UTF-8 CSV can: commas, quotes, line breaks, control characters,
 # any script. Not NUL (no CSV tool keeps it) and no surrogates (not encodable).

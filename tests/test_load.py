@@ -15,8 +15,8 @@ from helpers import typed_rows
 
 import sco_data
 from sco_data import schema as sch
-from sco_data.errors import InvalidDataError, PackageError
 from sco_data.descriptor import load_package
+from sco_data.errors import InvalidDataError, PackageError
 
 ROOT = Path(__file__).resolve().parent.parent
 

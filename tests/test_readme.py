@@ -24,7 +24,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 README = ROOT / "README.md"

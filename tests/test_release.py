@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from package_edits import (add_rows, delete_rows, drop_column, load_descriptor, save_descriptor, set_cell,
-                           tree)
+from package_edits import (
+    add_rows,
+    delete_rows,
+    drop_column,
+    load_descriptor,
+    save_descriptor,
+    set_cell,
+    tree,
+)
 
 import sco_data.release as rel
-from sco_data.errors import InvalidDataError, ReleaseError
 from sco_data.descriptor import load_package
+from sco_data.errors import InvalidDataError, ReleaseError
 from sco_data.release import diff_packages, release, resolve, verify
 
 CHANGELOG = """# Changelog

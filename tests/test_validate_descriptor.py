@@ -7,11 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validate_cases import edit_descriptor, network, opened, outside_file, recording, resource
+from validate_cases import (
+    edit_descriptor,
+    network,
+    opened,
+    outside_file,
+    recording,
+    resource,
+)
 
-from sco_data.errors import PackageError
 from sco_data.descriptor import load_package
+from sco_data.errors import PackageError
 from sco_data.validate import validate_package
+
 
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:

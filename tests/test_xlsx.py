@@ -8,8 +8,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from sco_data.export import xlsx
 from sco_data.descriptor import load_package
+from sco_data.export import xlsx
 from sco_data.read import read_package
 
 

@@ -17,8 +17,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..errors import ExportError, InvalidDataError
 from ..descriptor import Package
+from ..errors import ExportError, InvalidDataError
 from . import json as json_format
 from . import parquet, sqlite, xlsx
 

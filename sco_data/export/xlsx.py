@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import schema as sch
+from ..descriptor import Package
 from ..docs import authors, citation_text, licence, licence_text, released, summarize
 from ..errors import ExportError
-from ..descriptor import Package
 
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
