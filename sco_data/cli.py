@@ -114,10 +114,9 @@ def _export_formats() -> list[str]:
               help="A format to write; repeat for several (default: all).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the export succeeds.")
 def export(package_path: str | None, out: str | None, formats: tuple[str, ...], quiet: bool) -> None:
-    """Validate the package and write it as Parquet, JSON and SQLite into OUT, atomically:
-    an invalid package or a failure part-way leaves OUT as it was. Exit 0 ok, 1 invalid or failed."""
-    from pathlib import Path
-
+    """Validate the package and write it as Parquet, JSON, SQLite and an Excel workbook into OUT,
+    atomically: an invalid package or a failure part-way leaves OUT as it was. Exit 0 ok, 1 invalid
+    or failed."""
     from .descriptor import load_package
     from .export import export_package
 
@@ -141,8 +140,6 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
 
 def _shown(path) -> str:
     """A path as short as it can be said: relative to the working folder when inside it."""
-    from pathlib import Path
-
     try:
         return str(Path(path).absolute().relative_to(Path.cwd()))
     except ValueError:
@@ -152,8 +149,6 @@ def _shown(path) -> str:
 def default_export_dir(pkg):
     """exports/latest beside the package; in the working folder for the copy inside an installed
     wheel, whose folder is no place to write."""
-    from pathlib import Path
-
     base = pkg.base_dir
     if base.name == "_package" and base.parent.name == "sco_data":
         base = Path.cwd()
@@ -200,8 +195,6 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
 def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) -> None:
     """Recompute every checksum of the snapshot FOLDER (or a released version): exit 1 naming each
     changed, missing or extra file."""
-    from pathlib import Path
-
     from .release import verify as check
 
     try:
@@ -260,16 +253,12 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
 
 
 def _exists(ref: str) -> bool:
-    from pathlib import Path
-
     return Path(ref).exists()
 
 
 def _snapshot_parent(old: str, new: str, package_path: str | None):
     """`diff 0.1.0 exports/0.2.0` or `diff 0.1.0 .`: a version next to a snapshot or a package
     folder means a release of that package, unless --package says otherwise."""
-    from pathlib import Path
-
     from .release import released_versions
 
     if package_path:
