@@ -149,9 +149,7 @@ def _shown(path) -> str:
 def default_export_dir(pkg):
     """exports/latest beside the package; in the working folder for the copy inside an installed
     wheel, whose folder is no place to write."""
-    base = pkg.base_dir
-    if base.name == "_package" and base.parent.name == "sco_data":
-        base = Path.cwd()
+    base = Path.cwd() if pkg.is_bundled else pkg.base_dir
     return base / "exports" / "latest"
 
 

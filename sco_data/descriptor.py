@@ -14,13 +14,15 @@ from pathlib import Path, PurePosixPath
 from .errors import PackageError, Problem
 
 DESCRIPTOR = "datapackage.json"
+# Where a built wheel carries the package, inside sco_data (see setup.py).
+BUNDLED = "_package"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def default_descriptor() -> Path:
     """The package shipped with sco_data: the repository's, or the copy inside an installed wheel."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_package" / DESCRIPTOR, here.parent / DESCRIPTOR):
+    for candidate in (here / BUNDLED / DESCRIPTOR, here.parent / DESCRIPTOR):
         if candidate.is_file():
             return candidate
     raise _refuse(DESCRIPTOR, None, "descriptor-missing", "none found beside the sco_data package; give a PATH")
@@ -73,6 +75,11 @@ class Package:
     @property
     def base_dir(self) -> Path:
         return self.descriptor_path.parent
+
+    @property
+    def is_bundled(self) -> bool:
+        """The read-only copy inside an installed sco_data, not a working package."""
+        return self.base_dir.name == BUNDLED and self.base_dir.parent.name == "sco_data"
 
     @property
     def name(self) -> str:

@@ -355,7 +355,7 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
     written nothing."""
     from .validate import validate_package
 
-    if pkg.base_dir.name == "_package" and pkg.base_dir.parent.name == "sco_data":
+    if pkg.is_bundled:
         raise ReleaseError("the copy of the package inside an installed sco_data is not released; run the "
                            "release in a clone of the repository (or give --package)")
     exports = exports_dir(pkg)
