@@ -331,26 +331,12 @@ def _has_empty_row(batch) -> bool:
     return bool(pc.any(all_null).as_py())
 
 
-def _typed_if_valid(raw, fdef: dict):
-    """A text column typed by its field when every cell is plainly valid, else None."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    ftype = sch.field_type(fdef)
-    if ftype == "string":
-        return raw
-    if ftype == "boolean":
-        is_true = pc.is_in(raw, value_set=lit.strings(fdef.get("trueValues", list(sch.DEFAULT_TRUE))))
-        is_false = pc.is_in(raw, value_set=lit.strings(fdef.get("falseValues", list(sch.DEFAULT_FALSE))))
-        if pc.any(pc.and_(pc.is_valid(raw), pc.invert(pc.or_(is_true, is_false)))).as_py():
-            return None
-        return pc.if_else(pc.is_valid(raw), is_true, lit.scalar(None, pa.bool_()))
-    if ftype == "list":
-        d = re.escape(sch.list_delimiter(fdef))
-        if pc.any(pc.match_substring_regex(raw, f"^{d}|{d}{d}|{d}$|^$")).as_py():
-            return None
-        return pc.split_pattern(raw, sch.list_delimiter(fdef))
-    return _strict_cast(raw, ftype, sch.arrow_type(fdef))
+def _typed_if_valid(res: Resource, raw, fdef: dict):
+    """A text column typed by its field when every cell is valid, else None. The same typing as
+    the checking path, into a scratch TableRead whose problems only say whether to give up."""
+    probe = TableRead(res, res.relpath, None)
+    typed = _convert(probe, fdef, raw)
+    return None if probe.problems else typed
 
 
 def _type_batch(res: Resource, schema, batch):
@@ -358,7 +344,7 @@ def _type_batch(res: Resource, schema, batch):
         return None
     columns = []
     for fdef in res.fields:
-        typed = _typed_if_valid(batch.column(fdef["name"]), fdef)
+        typed = _typed_if_valid(res, batch.column(fdef["name"]), fdef)
         if typed is None:
             return None
         columns.append(typed)
