@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from . import schema as sch
+from .atomic import write_atomic
 from .descriptor import Package
 from .errors import DocsError, InvalidDataError
 
@@ -474,15 +473,6 @@ def write_docs(pkg: Package, out_dir: Path | None = None, tables: dict | None = 
     for path, content in files.items():
         if _current(path) == content:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, content)
         written.append(path)
     return written

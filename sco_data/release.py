@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .atomic import write_atomic
 from .descriptor import DESCRIPTOR, Package, load_package
 from .diff import PackageDiff, check_bump, diff_packages, initial_diff, parse_version
 from .errors import InvalidDataError, PackageError, Problem, ReleaseError
@@ -48,16 +49,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace path with text in one step: a reader sees the old file or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def dump_json(data) -> str:
