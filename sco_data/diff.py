@@ -445,7 +445,7 @@ def _typed(pkg: Package, res, tables: dict | None = None):
 
     if tables and tables.get(res.name) is not None:
         return tables[res.name]
-    return read_table(res, pkg.display(res.path))
+    return read_table(res, pkg.display(res.path), check=False)
 
 
 def _index(table, key: list[str]) -> dict[tuple, dict]:

@@ -16,6 +16,12 @@ class Problem:
     column: str | None
     rule: str
     message: str
+    # "warning": worth fixing before publishing, but the data can be read and exported as it is.
+    level: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
 
     def __str__(self) -> str:
         where = self.file
@@ -25,7 +31,8 @@ class Problem:
                 where += f":{self.column}"
         elif self.column:
             where += f"::{self.column}"
-        return f"{where}: [{self.rule}] {self.message}"
+        level = "" if self.is_error else f"{self.level}: "
+        return f"{where}: [{self.rule}] {level}{self.message}"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -22,14 +22,17 @@ SEMVER = re.compile(
 )
 PACKAGE_NAME = re.compile(r"^[a-z0-9._-]+$")
 
-LINTS: list[tuple[str, Callable[[Package], Iterator[tuple[str | None, str]]]]] = []
+LINTS: list[tuple[str, str, Callable[[Package], Iterator[tuple[str | None, str]]]]] = []
 
 
-def lint(name: str):
-    """Register a lint; it yields (where in the descriptor, message) pairs."""
+def lint(name: str, level: str = "error"):
+    """Register a lint; it yields (where in the descriptor, message) pairs. A "warning" lint is
+    about what a published package should say (a description, a version, a licence): stock
+    Frictionless accepts a package without it, and so do validate and export unless --strict.
+    An "error" lint is about what stops the data being read as the descriptor says."""
 
     def register(check):
-        LINTS.append((name, check))
+        LINTS.append((name, level, check))
         return check
 
     return register
@@ -39,13 +42,13 @@ def _field_at(res_name: str, field_name: str) -> str:
     return f"resources[{res_name}].fields[{field_name}]"
 
 
-@lint("metadata-schema")
+@lint("metadata-schema", "warning")
 def has_schema(pkg: Package):
     if not isinstance(pkg.descriptor.get("$schema"), str) or not pkg.descriptor["$schema"]:
         yield "$schema", "no $schema; set it to https://datapackage.org/profiles/2.0/datapackage.json (Data Package v2)"
 
 
-@lint("metadata-version")
+@lint("metadata-version", "warning")
 def semver_version(pkg: Package):
     version = pkg.descriptor.get("version")
     if version is None:
@@ -54,14 +57,14 @@ def semver_version(pkg: Package):
         yield "version", f"{version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)"
 
 
-@lint("metadata-name")
+@lint("metadata-name", "warning")
 def package_name(pkg: Package):
     name = pkg.descriptor.get("name")
     if not isinstance(name, str) or not PACKAGE_NAME.match(name):
         yield "name", f"{name!r} is not a package name: use lower-case letters, digits, '.', '_' and '-' only"
 
 
-@lint("metadata-licenses")
+@lint("metadata-licenses", "warning")
 def licenses_present(pkg: Package):
     licenses = pkg.descriptor.get("licenses")
     if not isinstance(licenses, list) or not licenses:
@@ -80,7 +83,7 @@ def utf8_only(pkg: Package):
             yield f"resources[{res.name}].encoding", f"encoding {enc!r}: the tables are read as UTF-8; declare utf-8"
 
 
-@lint("metadata-description")
+@lint("metadata-description", "warning")
 def field_descriptions(pkg: Package):
     for res in pkg.resources:
         for f in res.fields:
@@ -195,6 +198,8 @@ def keys_name_fields(pkg: Package):
                 yield where, "fields and reference fields differ in number"
 
 
-def lint_package(pkg: Package) -> list[Problem]:
+def lint_package(pkg: Package, *, strict: bool = False) -> list[Problem]:
+    """Every lint finding; with strict=True warnings count as errors (make test, release)."""
     file = pkg.descriptor_path.name
-    return [Problem(file, None, where, name, message) for name, check in LINTS for where, message in check(pkg)]
+    return [Problem(file, None, where, name, message, "error" if strict else level)
+            for name, level, check in LINTS for where, message in check(pkg)]

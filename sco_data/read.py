@@ -216,6 +216,8 @@ def _strict_cast(raw, ftype: str, target):
             return pc.cast(raw, target)
         if ftype == "integer" and pc.any(pc.match_substring(raw, "x", ignore_case=True)).as_py():
             return None  # Arrow reads 0x1F as hexadecimal; a Table Schema integer is decimal
+        if ftype == "date" and pc.any(pc.starts_with(raw, pattern="0000")).as_py():
+            return None  # Arrow's cast takes year 0, which the calendar does not have
         typed = pc.cast(raw, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -272,8 +274,13 @@ def _convert(tr: TableRead, fdef: dict, raw):
         parsed = pc.strptime(
             pc.if_else(ok, raw, lit.scalar(None, pa.string())), format="%Y-%m-%d", unit="s", error_is_null=True
         )
-        report(pc.invert(pc.fill_null(pc.and_(ok, pc.is_valid(parsed)), lit.scalar(False, pa.bool_()))))
-        return pc.cast(parsed, pa.date32())
+        # strptime rolls an impossible day over (2017-06-31 becomes 2017-07-01): a date is only
+        # valid when it prints back as written. Year 0 is no year of the calendar Table Schema uses.
+        real = pc.and_(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), raw),
+                       pc.invert(pc.starts_with(raw, pattern="0000")))
+        good = pc.fill_null(pc.and_(ok, real), lit.scalar(False, pa.bool_()))
+        report(pc.invert(good))
+        return pc.cast(pc.if_else(good, parsed, lit.scalar(None, parsed.type)), pa.date32())
     if ftype == "datetime":
         out, good = [], []
         for v in raw.to_pylist():
@@ -483,9 +490,21 @@ def read_package(pkg: Package) -> dict[str, TableRead]:
     return {res.name: read_resource(res, pkg.display(res.path)) for res in pkg.resources}
 
 
-def read_table(res: Resource, display: str | None = None):
-    """A typed table, or InvalidDataError listing why it cannot be read."""
+def read_table(res: Resource, display: str | None = None, *, check: bool = True):
+    """A typed table whose every cell passed the table's own checks (types, calendar, constraints,
+    clean text, the primary key), or InvalidDataError listing why not. Cross-table rules are
+    validate's: one table can be read without the others. check=False keeps only what reading
+    itself refuses (a cell that is not of its type, bytes that are not UTF-8, broken CSV): for
+    comparing versions, whose older constraints may not be today's."""
+    from .validate import check_table
+
     tr = read_resource(res, display)
-    if tr.table is None or any(p.rule in ("type", "encoding", "malformed-csv") for p in tr.problems):
-        raise InvalidDataError(f"{tr.display} cannot be read", tr.problems)
+    if check:
+        check_table(tr)
+        errors = [p for p in tr.problems if p.is_error]
+    else:
+        errors = [p for p in tr.problems if p.rule in ("type", "encoding", "malformed-csv")]
+    if tr.table is None or errors:
+        raise InvalidDataError(f"{tr.display} cannot be read: {len(errors or tr.problems)} problem(s); run "
+                               "`sco-data validate`", errors or tr.problems)
     return tr.table

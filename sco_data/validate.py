@@ -24,8 +24,17 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
     def valid(self) -> bool:
-        return not self.problems
+        """No errors; warnings (metadata a published package should have) do not count."""
+        return not self.errors
 
     def table(self, name: str):
         return self.tables[name].table
@@ -114,16 +123,78 @@ def check_constraints(tr: TableRead) -> None:
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
+# What a clean text cell never holds. White space is Unicode's (RE2's \p{Z} plus the ASCII and
+# C1 spacing controls Python's str.isspace counts), so a non-breaking space at either end is
+# caught like an ordinary one. Zero-width characters and a BOM inside a cell are invisible on
+# screen but break joins and searches; control characters other than a line break are never
+# typed on purpose.
+_SPACE = r"\p{Z}\t\n\x0B\f\r\x1C-\x1F\x{85}"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u180e"
+_UNCLEAN = (rf"^[{_SPACE}]|[{_SPACE}]$|[\x{{200B}}-\x{{200D}}\x{{2060}}\x{{FEFF}}\x{{180E}}]"
+            r"|[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F]|\r[^\n]|\r$")
+
+
+def unclean_text(value: str) -> str | None:
+    """Why a text value is not clean, naming the code point and its position (1 = first
+    character), or None when it is clean."""
+    import unicodedata
+
+    def named(i: int) -> str:
+        ch = value[i]
+        name = unicodedata.name(ch, None) or {"\t": "TAB", "\r": "CARRIAGE RETURN", "\n": "LINE FEED"}.get(ch, "control")
+        return f"U+{ord(ch):04X} {name} at position {i + 1}"
+
+    if value.strip() == "" and value:
+        return f"holds nothing but white space ({named(0)}); leave the cell empty or fill it in"
+    if value[0].isspace():
+        return f"starts with white space ({named(0)}); remove it"
+    if value[-1].isspace():
+        return f"ends with white space ({named(len(value) - 1)}); remove it"
+    for i, ch in enumerate(value):
+        if ch in _INVISIBLE:
+            return f"holds an invisible character ({named(i)}); remove it"
+        line_break = ch == "\n" or (ch == "\r" and value[i + 1:i + 2] == "\n")
+        if unicodedata.category(ch) == "Cc" and not line_break:
+            return f"holds a control character ({named(i)}); only line breaks are allowed"
+    return None
+
+
+def _flag_unclean(tr: TableRead, name: str, values, rows=None) -> None:
+    """values: a string array; rows: for each value, the 0-based record it belongs to (an Arrow
+    array; None when value i is record i)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = pc.fill_null(pc.match_substring_regex(values, _UNCLEAN), lit.scalar(False, pa.bool_()))
+    if not pc.any(hit).as_py():
+        return
+    bad: dict[int, str] = {}
+    for j in np.flatnonzero(hit.to_numpy(zero_copy_only=False)):
+        row = int(j) if rows is None else rows[int(j)].as_py()
+        if row not in bad:
+            text = values[int(j)].as_py()
+            bad[row] = f"{text[:40]!r}{'…' if len(text) > 40 else ''} {unclean_text(text)}"
+    mask = np.zeros(tr.table.num_rows, dtype=bool)
+    mask[list(bad)] = True
+    tr.flag(lit.values(mask, pa.bool_()), name, "text-clean", lambda i: bad[i], noun="cells")
+
 
 def check_text_cells(tr: TableRead) -> None:
-    """No text cell of any table may begin like a spreadsheet formula."""
+    """Text cells, and the items of list cells, must be clean (see unclean_text), and no text cell
+    may begin like a spreadsheet formula."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for fdef in tr.resource.fields:
         col = tr.table.column(fdef["name"])
+        if pa.types.is_list(col.type):
+            flat = lit.combined(col)
+            _flag_unclean(tr, fdef["name"], pc.list_flatten(flat), pc.list_parent_indices(flat))
+            continue
         if not pa.types.is_string(col.type):
             continue
+        _flag_unclean(tr, fdef["name"], lit.combined(col))
         # One starts_with per prefix: two to three times faster than one anchored regex.
         starts = reduce(pc.or_, (pc.starts_with(col, pattern=p) for p in FORMULA_PREFIXES))
         tr.flag(starts, fdef["name"], "formula-prefix",
@@ -213,21 +284,30 @@ def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
               lambda i: f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")
 
 
-def validate_package(pkg: Package, *, frictionless: bool = False) -> Report:
+def check_table(tr: TableRead, tables: dict[str, TableRead] | None = None) -> None:
+    """The checks of one typed table, added to tr.problems: constraints, text cells, the primary
+    key and, given the other tables, the foreign keys."""
+    if tr.table is None:
+        return
+    check_constraints(tr)
+    check_text_cells(tr)
+    check_primary_key(tr)
+    if tables is not None:
+        check_foreign_keys(tr, tables)
+
+
+def validate_package(pkg: Package, *, frictionless: bool = False, strict: bool = False) -> Report:
     """Read every table once and collect every problem: typed reading, constraints, keys, text
     cells, the metadata lint and the cross-table rules. With frictionless=True the reference
-    validator runs too and whatever it finds that these checks did not is added."""
+    validator runs too and whatever it finds that these checks did not is added. Metadata lint
+    findings are warnings unless strict=True."""
     from . import lint, rules
 
     tables = read_package(pkg)
     report = Report(pkg, tables)
-    report.problems.extend(lint.lint_package(pkg))
+    report.problems.extend(lint.lint_package(pkg, strict=strict))
     for tr in tables.values():
-        if tr.table is not None:
-            check_constraints(tr)
-            check_text_cells(tr)
-            check_primary_key(tr)
-            check_foreign_keys(tr, tables)
+        check_table(tr, tables)
         report.problems.extend(tr.problems)
     report.problems.extend(rules.run_rules(pkg, tables))
     if frictionless:

@@ -33,13 +33,14 @@ def test_valid_sample(sample):
     result = run(str(sample))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "sco-data-sample 0.1.0: 9 tables, 22 rows, valid\n"
+    assert result.stderr == f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 9 tables, 22 rows, valid\n"
 
 
 def test_default_is_the_repository_package():
     result = run("--fast")
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("sco-data ")
+    assert " (datapackage.json): " in result.stderr
     assert result.stderr.endswith(", valid\n")
 
 
@@ -64,7 +65,8 @@ def test_bad_input(sample, case: Case):
     result = run(str(sample))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == case.expected
-    assert result.stderr == f"sco-data-sample 0.1.0: 9 tables, {_rows(result)} rows, invalid: {len(case.expected)} problem(s)\n"
+    assert result.stderr == (f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 9 tables, {_rows(result)} rows, "
+                             f"invalid: {len(case.expected)} error(s)\n")
 
 
 def _rows(result) -> str:
@@ -77,7 +79,7 @@ def test_bad_input_as_json(sample):
     assert result.exit_code == 1
     assert json.loads(result.stdout) == [
         {"file": "data/countries.csv", "row": 3, "column": None, "rule": "malformed-csv",
-         "message": "malformed CSV: a quoted cell is never closed; add the missing '\"'"}
+         "message": "malformed CSV: a quoted cell is never closed; add the missing '\"'", "level": "error"}
     ]
 
 
@@ -101,7 +103,7 @@ def test_descriptor_not_json_as_json(sample):
     assert result.exit_code == 1
     assert json.loads(result.stdout) == [
         {"file": "datapackage.json", "row": 1, "column": "2", "rule": "descriptor-json",
-         "message": "descriptor is not valid JSON: Expecting property name enclosed in double quotes"}
+         "message": "descriptor is not valid JSON: Expecting property name enclosed in double quotes", "level": "error"}
     ]
 
 

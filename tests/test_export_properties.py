@@ -23,14 +23,17 @@ from hypothesis import strategies as st
 from sco_data.descriptor import load_package
 from sco_data.export import export_package
 from sco_data.export.json import json_values
+from sco_data.validate import unclean_text
 
-# Cells may hold anything a UTF-8 CSV can: commas, quotes, line breaks, control characters,
-# any script. Not NUL (no CSV tool keeps it) and no surrogates (not encodable).
+# Cells may hold anything a clean UTF-8 text cell can: commas, quotes, line breaks, any script.
+# Not what validate refuses as unclean (white space at either end, invisible or control
+# characters), nor surrogates (not encodable).
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=1, max_size=12)
-TEXT = TEXT | st.sampled_from(['a,b', '"', '""', "line\nbreak", "cr\r\nlf", " lead", "ü∑漢", "\\", "1+1=2", "\t"])
+TEXT = TEXT | st.sampled_from(['a,b', '"', '""', "line\nbreak", "cr\r\nlf", "in between", "ü∑漢", "\\", "1+1=2"])
 # Export refuses what validate refuses, and a text cell may not start like a spreadsheet formula.
-TEXT = TEXT.filter(lambda s: s[:1] not in "=+-@")
+TEXT = TEXT.filter(lambda s: s[:1] not in "=+-@" and unclean_text(s) is None)
 ITEM = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00;"), min_size=1, max_size=6)
+ITEM = ITEM.filter(lambda s: unclean_text(s) is None)
 NAME = st.text("abcdefxyzéü_ 1", min_size=1, max_size=6).filter(lambda s: s.strip() == s)
 
 KINDS = ["string", "integer", "number", "boolean", "date", "year", "list", "enum"]
