@@ -12,11 +12,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # constraints.txt pins the toolchain, so that released snapshots rebuild to the same bytes.
-$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+# datapackage.json: the wheel's version is the data's, so a release reinstalls.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt
+$(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(STAMP)
 
@@ -38,7 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 test: $(TEST_STAMP)
-	$(BIN)/sco-data validate
+	$(BIN)/sco-data validate --strict
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/sco-data docs --check
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""Build hook: the wheel carries the data package.
+"""Build hook: the wheel carries the data package, and its version.
 
 The repository keeps one copy of the data (datapackage.json and the files its resources name);
 building a wheel copies them into sco_data/_package/, where descriptor.default_descriptor() looks
@@ -40,4 +40,9 @@ class build_py_with_data(build_py):
             shutil.copyfile(ROOT / rel, dest)
 
 
-setup(cmdclass={"build_py": build_py_with_data})
+def package_version() -> str:
+    """The toolkit is versioned with its data: the descriptor's version is the wheel's."""
+    return json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+
+
+setup(version=package_version(), cmdclass={"build_py": build_py_with_data})

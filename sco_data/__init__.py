@@ -8,7 +8,16 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # The toolkit's version is the data package's: read from the descriptor it ships with (the
+    # repository's, or the copy inside an installed wheel), the one place a release sets it.
+    if name == "__version__":
+        from .descriptor import bundled_version
+
+        return bundled_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _resolve(path):
@@ -18,7 +27,8 @@ def _resolve(path):
 
 
 def package(path=None):
-    """The package descriptor, resolved (default: the package bundled with sco_data)."""
+    """The package descriptor, resolved. Default: the nearest datapackage.json from the working
+    folder upwards, else the package bundled with sco_data."""
     return _resolve(path)
 
 
@@ -54,7 +64,9 @@ def _frame(res, table):
 def load(table: str, package=None):
     """One table as a pandas DataFrame with the schema's types: nullable Int64, Float64 and
     boolean, dates as date32, enums as categoricals (categories in schema order), list fields as
-    Python lists. `package` is a path, a Package, or None for the bundled package."""
+    Python lists. `package` is a path, a Package, or None: the nearest datapackage.json from the
+    working folder upwards, else the package bundled with sco_data. A table with an impossible
+    date, unclean text or any other fault of its own is refused, naming file, row and column."""
     from .read import read_table
 
     pkg = _resolve(package)

@@ -17,6 +17,12 @@ def _problems_json(problems) -> str:
     return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
+def _label(pkg) -> str:
+    """What a summary line starts with: the package's name and version and the descriptor used."""
+    label = " ".join(str(x) for x in (pkg.name, pkg.version) if x) or "package"
+    return f"{label} ({pkg.shown})"
+
+
 def _fail(exc: ScoDataError, as_json: bool = False, *, report: bool = False) -> None:
     """Report a failure the library raised, as problems, and exit with its code. Problems go to
     stderr, except where they are the command's report (validate), which belongs on stdout."""
@@ -33,8 +39,22 @@ def _fail(exc: ScoDataError, as_json: bool = False, *, report: bool = False) -> 
     sys.exit(exc.exit_code)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+
+    click.echo(f"sco-data, version {__version__}")
+    ctx.exit()
+
+
+PACKAGE_HELP = ("A datapackage.json or a folder holding one (default: the nearest datapackage.json from the "
+                "working folder upwards, else the copy bundled with sco_data).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sco-data")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version (the data package's) and exit.")
 def cli() -> None:
     """Validate, export and release the SCO data package."""
 
@@ -43,16 +63,19 @@ def cli() -> None:
 @click.argument("path", required=False, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run; typed checks and rules only.")
+@click.option("--strict", is_flag=True, help="Count metadata warnings (no description, version, licence or $schema) as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the package is valid.")
-def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
-    """Check PATH (a datapackage.json or a folder holding one; default: the bundled package):
-    types, constraints, keys, cross-table rules and metadata. Exit 0 valid, 1 invalid."""
+def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: bool) -> None:
+    """Check PATH (a datapackage.json or a folder holding one; default: the nearest datapackage.json
+    from the working folder upwards, else the copy bundled with sco_data): types, calendar dates,
+    clean text, constraints, keys, cross-table rules and metadata. Exit 0 valid (warnings
+    allowed unless --strict), 1 invalid."""
     from .descriptor import load_package
     from .validate import validate_package
 
     try:
         pkg = load_package(path)
-        report = validate_package(pkg, frictionless=not fast)
+        report = validate_package(pkg, frictionless=not fast, strict=strict)
     except ScoDataError as exc:
         _fail(exc, as_json, report=True)
         return
@@ -63,15 +86,15 @@ def validate(path: str | None, as_json: bool, fast: bool, quiet: bool) -> None:
             click.echo(str(p))
         if not quiet:
             rows = sum(tr.table.num_rows for tr in report.tables.values() if tr.table is not None)
-            status = "valid" if report.valid else f"invalid: {len(report.problems)} problem(s)"
-            label = " ".join(str(x) for x in (pkg.name, pkg.version) if x) or pkg.descriptor_path.name
-            click.echo(f"{label}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
+            status = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
+            if report.warnings:
+                status += f", {len(report.warnings)} warning(s)"
+            click.echo(f"{_label(pkg)}: {len(report.tables)} tables, {rows} rows, {status}", err=True)
     sys.exit(0 if report.valid else 1)
 
 
 @cli.command()
-@click.option("--package", "package_path", type=click.Path(path_type=str),
-              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("--package", "package_path", type=click.Path(path_type=str), help=PACKAGE_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the data dictionary and the timeline (default: docs/ beside the descriptor).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each generated file that is out of date.")
@@ -88,13 +111,15 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
             for path in stale:
                 click.echo(f"{pkg.display(path)}: out of date; run `sco-data docs` and commit the result", err=True)
             if not stale:
-                click.echo("generated docs are up to date", err=True)
+                click.echo(f"{_label(pkg)}: generated docs are up to date", err=True)
             sys.exit(1 if stale else 0)
         written = write_docs(pkg, out)
         for path in written:
             click.echo(f"wrote {pkg.display(path)}", err=True)
-        if not written:
-            click.echo("generated docs are up to date; nothing written", err=True)
+        if written:
+            click.echo(f"{_label(pkg)}: {len(written)} generated file(s) written", err=True)
+        else:
+            click.echo(f"{_label(pkg)}: generated docs are up to date; nothing written", err=True)
     except ScoDataError as exc:
         _fail(exc)
 
@@ -106,8 +131,7 @@ def _export_formats() -> list[str]:
 
 
 @cli.command()
-@click.option("--package", "package_path", type=click.Path(path_type=str),
-              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("--package", "package_path", type=click.Path(path_type=str), help=PACKAGE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=str),
               help="Folder to write (default: exports/latest beside the package). Replaced whole.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(_export_formats()),
@@ -135,7 +159,7 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         return
     if not quiet:
         chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
-        click.echo(f"{pkg.name} {pkg.version}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
+        click.echo(f"{_label(pkg)}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
 
 
 def _shown(path) -> str:
@@ -156,7 +180,8 @@ def default_export_dir(pkg):
 @cli.command()
 @click.argument("version")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
-              help="The datapackage.json (or its folder) to release; default: the bundled package.")
+              help="The datapackage.json (or its folder) to release; default: the nearest datapackage.json "
+                   "from the working folder upwards.")
 @click.option("--date", "created", metavar="DATE",
               help="The release's `created` time: YYYY-MM-DD or an ISO date-time with zone; default: now (UTC).")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run before releasing.")
@@ -170,13 +195,17 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
     from .release import release as cut
 
     try:
-        result = cut(load_package(package_path), version, created=created, frictionless=not fast)
+        pkg = load_package(package_path)
+        result = cut(pkg, version, created=created, frictionless=not fast)
     except ScoDataError as exc:
         _fail(exc)
         return
     if not quiet:
         since = f"since {result.previous}" if result.previous else "(first release)"
-        click.echo(f"released {result.version} {since} into {result.snapshot} ({len(result.files)} files)")
+        click.echo(f"{_label(pkg)}: released {result.version} {since} into {_shown(result.snapshot)} "
+                   f"({len(result.files)} files)")
+        for path in result.docs:
+            click.echo(f"regenerated {pkg.display(path)}")
         if result.required:
             click.echo(f"the changes required at least a {result.required.upper()} release")
         click.echo("next: commit the snapshot, then tag it:")
@@ -188,7 +217,8 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
 @click.option("--rebuild", is_flag=True,
               help="Also rebuild every export from the snapshot's csv/ and descriptor and compare byte for byte.")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
-              help="The package whose exports/ holds released versions (when FOLDER is a version).")
+              help="The package whose exports/ holds released versions (when FOLDER is a version); default: "
+                   "the nearest datapackage.json from the working folder upwards.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result, or the problems, as JSON.")
 def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) -> None:
     """Recompute every checksum of the snapshot FOLDER (or a released version): exit 1 naming each
@@ -197,26 +227,30 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
 
     try:
         target = Path(folder)
+        via = None
         if not target.exists():
-            target = _released_folder(folder, package_path)
+            target, via = _released_folder(folder, package_path)
         result = check(target, rebuild=rebuild)
     except ScoDataError as exc:
         _fail(exc, as_json)
         return
     if as_json:
-        click.echo(json.dumps({"folder": str(result.folder), "checked": result.checked, "rebuilt": result.rebuilt}))
+        click.echo(json.dumps(result.to_dict()))
         return
-    done = f"{result.checked} files match {result.folder / 'SHA256SUMS'}"
-    if rebuild:
-        done += f"; {len(result.rebuilt)} rebuilt files are byte-identical"
+    if via is not None:
+        click.echo(f"{_label(via)}: release {folder} is {_shown(result.folder)}")
+    done = f"{result.checked} files match {_shown(result.folder / 'SHA256SUMS')}"
     click.echo(done)
+    if rebuild:
+        click.echo(result.comparison_text())
 
 
 def _released_folder(ref: str, package_path: str | None):
     from .descriptor import load_package
     from .release import exports_dir, resolve
 
-    return resolve(ref, exports_dir(load_package(package_path))).base_dir
+    pkg = load_package(package_path)
+    return resolve(ref, exports_dir(pkg)).base_dir, pkg
 
 
 @cli.command()
@@ -225,7 +259,8 @@ def _released_folder(ref: str, package_path: str | None):
 @click.option("--json", "fmt", flag_value="json", help="Print the diff as JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Keep a Changelog sections in Markdown.")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
-              help="The package whose exports/ holds released versions; default: the bundled package.")
+              help="The package whose exports/ holds released versions; default: the nearest "
+                   "datapackage.json from the working folder upwards.")
 def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
     snapshot folder, a datapackage.json or a released version, with the version bump they require."""
@@ -236,7 +271,12 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     try:
         exports = None
         if not (_exists(old) and _exists(new)):
-            exports = _snapshot_parent(old, new, package_path) or exports_dir(load_package(package_path))
+            exports = _snapshot_parent(old, new, package_path)
+            if exports is None:
+                pkg = load_package(package_path)
+                exports = exports_dir(pkg)
+                if fmt != "json":  # a script reading --json gets the JSON alone
+                    click.echo(f"{_label(pkg)}: versions from {_shown(exports)}", err=True)
         a, b = resolve(old, exports), resolve(new, exports)
         result = diff_packages(a, b, a.version, b.version)
     except ScoDataError as exc:

@@ -7,6 +7,7 @@ out with `..` or a URL is refused before anything is read or fetched.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,22 @@ DESCRIPTOR = "datapackage.json"
 # Where a built wheel carries the package, inside sco_data (see setup.py).
 BUNDLED = "_package"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def find_descriptor(start: str | Path | None = None) -> Path | None:
+    """The nearest datapackage.json from start (default: the working folder) upwards, the way git
+    finds its repository; None when no folder up to the root holds one."""
+    here = Path(start if start is not None else Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        candidate = folder / DESCRIPTOR
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def bundled_version() -> str:
+    """The version of the package shipped with sco_data, which is the toolkit's own version."""
+    return str(json.loads(default_descriptor().read_text(encoding="utf-8")).get("version", ""))
 
 
 def default_descriptor() -> Path:
@@ -96,6 +113,19 @@ class Package:
         known = ", ".join(r.name for r in self.resources)
         raise PackageError(f"no table named {name!r} in {self.descriptor_path.name}; tables: {known}")
 
+    @property
+    def shown(self) -> str:
+        """The descriptor as a command names it: relative to the working folder, or, for the copy
+        inside an installed sco_data, said to be that."""
+        if self.is_bundled:
+            return f"the copy bundled with sco_data, {self.descriptor_path}"
+        path, here = self.descriptor_path.absolute(), Path.cwd()
+        # Relative where that is short (the package around or below the working folder);
+        # elsewhere the absolute path says more than a climb of ../../..
+        if path.is_relative_to(here) or here.is_relative_to(path.parent):
+            return os.path.relpath(path, here)
+        return str(path)
+
     def display(self, path: Path) -> str:
         """A path as a person should see it in a message: relative to the package folder."""
         try:
@@ -111,7 +141,7 @@ def _refuse(file: str, column: str | None, rule: str, message: str, row: int | N
 
 def _descriptor_path(path: str | Path | None) -> Path:
     if path is None:
-        return default_descriptor()
+        return find_descriptor() or default_descriptor()
     p = Path(path)
     if p.is_dir():
         p = p / DESCRIPTOR
