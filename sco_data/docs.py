@@ -11,6 +11,7 @@ Only the timeline knows tables by name (members, observers, summits): it is a pi
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -57,14 +58,30 @@ def authors(pkg: Package) -> list[str]:
     return [c.get("title", "") for c in people] or [pkg.name]
 
 
-def citation_text(pkg: Package) -> str:
-    """One line to paste into a bibliography: authors, year, title, version, licence, address."""
+def release_zip_sha256(pkg: Package) -> str | None:
+    """The SHA-256 of the release zip of pkg's version, from exports/releases.json beside the
+    descriptor; None before that version is released."""
+    index = pkg.base_dir / "exports" / "releases.json"
+    if not index.is_file():
+        return None
+    for entry in json.loads(index.read_text(encoding="utf-8")).get("releases", []):
+        if entry.get("version") == pkg.version:
+            return entry.get("zip_sha256")
+    return None
+
+
+def citation_text(pkg: Package, zip_sha256: str | None = None) -> str:
+    """One line to paste into a bibliography: authors, year, title, version, licence, and the
+    address (homepage) when the package has one, else the checksum of the release's zip, which
+    names the exact files as well as an address would."""
     year = released(pkg)[:4]
     parts = [f"{'; '.join(authors(pkg))} ({year}). {pkg.descriptor.get('title', pkg.name)}, version {pkg.version} [Data set]."]
     if licence(pkg).get("name"):
         parts.append(f"{licence(pkg)['name']}.")
     if pkg.descriptor.get("homepage"):
         parts.append(pkg.descriptor["homepage"])
+    if zip_sha256:
+        parts.append(f"Release zip SHA-256: {zip_sha256}.")
     return " ".join(parts)
 
 
@@ -211,7 +228,7 @@ def data_dictionary(pkg: Package, tables: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_blocks(pkg: Package, tables: dict) -> dict[str, str]:
+def readme_blocks(pkg: Package, tables: dict, zip_sha256: str | None = None) -> dict[str, str]:
     """The README's generated blocks, by marker name."""
     summaries = summarize(pkg, tables)
     rows = ["| Table | Rows | Years | What one row is |", "| --- | ---: | --- | --- |"]
@@ -226,7 +243,7 @@ def readme_blocks(pkg: Package, tables: dict) -> dict[str, str]:
     version = [
         f"**Version {pkg.version}**, released {released(pkg)}. Data licence: {lic_link}.",
         "",
-        f"Cite as: {citation_text(pkg)}",
+        f"Cite as: {citation_text(pkg, zip_sha256)}",
     ]
     return {"tables": "\n".join(rows), "version": "\n".join(version)}
 
@@ -244,12 +261,19 @@ def fill_markers(text: str, blocks: dict[str, str], where: str) -> str:
     return text
 
 
-def citation_cff(text: str, pkg: Package) -> str:
-    """CITATION.cff with its version and date-released set to the descriptor's."""
+def citation_cff(text: str, pkg: Package, zip_sha256: str | None = None) -> str:
+    """CITATION.cff with its version and date-released set to the descriptor's, and, where it
+    has an identifier of type other whose value starts `sha256:`, that value set to the checksum
+    of the version's release zip."""
     for key, value in (("version", pkg.version), ("date-released", released(pkg))):
         text, n = re.subn(rf"(?m)^{key}:.*$", f'{key}: "{value}"', text)
         if n != 1:
             raise DocsError(f"{CITATION}: needs exactly one top-level '{key}:' line")
+    if zip_sha256:
+        zip_name = f"{pkg.name}-{pkg.version}.zip"
+        text = re.sub(r'(?m)^(\s+value: )"sha256:[0-9a-f]*"$', rf'\g<1>"sha256:{zip_sha256}"', text)
+        text = re.sub(r'(?m)^(\s+description: )"SHA-256 of [^"]*"$',
+                      rf'\g<1>"SHA-256 of {zip_name}, the release zip of this version"', text)
     return text
 
 
@@ -434,10 +458,13 @@ def package_tables(pkg: Package) -> dict:
     return {name: tr.table for name, tr in report.tables.items()}
 
 
-def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = None) -> dict[Path, bytes]:
+def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = None, *,
+               zip_sha256: str | None = None) -> dict[Path, bytes]:
     """Every generated file, path → full content. The README and CITATION.cff beside the
-    descriptor are included only if they exist: their hand-written parts are kept."""
+    descriptor are included only if they exist: their hand-written parts are kept. zip_sha256 is
+    the checksum of the version's release zip (default: looked up in exports/releases.json)."""
     tables = package_tables(pkg) if tables is None else tables
+    zip_sha256 = zip_sha256 or release_zip_sha256(pkg)
     out = Path(out_dir) if out_dir is not None else pkg.base_dir / DOCS_DIR
     files = {
         out / DICTIONARY: data_dictionary(pkg, tables).encode("utf-8"),
@@ -446,10 +473,10 @@ def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = 
     readme = pkg.base_dir / README
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")
-        files[readme] = fill_markers(text, readme_blocks(pkg, tables), README).encode("utf-8")
+        files[readme] = fill_markers(text, readme_blocks(pkg, tables, zip_sha256), README).encode("utf-8")
     cff = pkg.base_dir / CITATION
     if cff.is_file():
-        files[cff] = citation_cff(cff.read_text(encoding="utf-8"), pkg).encode("utf-8")
+        files[cff] = citation_cff(cff.read_text(encoding="utf-8"), pkg, zip_sha256).encode("utf-8")
     return files
 
 

@@ -35,6 +35,11 @@ INDEX_JSON = "releases.json"
 INDEX_MD = "README.md"
 CHANGELOG = "CHANGELOG.md"
 CSV_DIR = "csv"
+TOOLCHAIN = "toolchain.json"
+SNAPSHOT_README = "README.md"
+SNAPSHOT_LICENSE = "LICENSE.txt"
+# Files a release writes once and a rebuild takes as given, like csv/ and the descriptor.
+INPUTS = (DESCRIPTOR, SNAPSHOT_README, SNAPSHOT_LICENSE)
 TEMP_PREFIX = ".exports-release-"
 # Fixed entry time: the zip's bytes must depend on its contents only.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -182,7 +187,8 @@ def export_formats(published: Path | None = None) -> list[str]:
 
 
 def build_exports(snap: Path, formats: list[str] | None = None) -> list[str]:
-    """From snap/datapackage.json and snap/csv/ alone: the exports, the zip and SHA256SUMS.
+    """From snap/datapackage.json and snap/csv/ alone: the exports, the record of the toolchain
+    that wrote them (toolchain.json), the zip and SHA256SUMS.
     snap must be a scratch folder (a release's temp dir or a verify rebuild): files are added."""
     from .export import export_package
 
@@ -197,6 +203,9 @@ def build_exports(snap: Path, formats: list[str] | None = None) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(scratch / rel, target)
     shutil.rmtree(scratch)
+    from .content import toolchain
+
+    (snap / TOOLCHAIN).write_text(dump_json(toolchain()), encoding="utf-8", newline="\n")
     content = _files(snap)
     inner_sums = sums_text(snap, content)
     zip_name = f"{pkg.name or 'package'}-{version}.zip"
@@ -219,6 +228,68 @@ def _write_zip(root: Path, target: Path, prefix: str, names: list[str], sums: st
             zf.writestr(info, data)
 
 
+def snapshot_readme(pkg: Package, zip_name: str) -> str:
+    """The short README a release carries, for the reader who only ever sees the zip: what it
+    is, the version, the licence, how to cite it and how to verify it."""
+    from .docs import citation_text, licence, licence_text
+    from .export import FORMATS
+
+    d = pkg.descriptor
+    title = d.get("title") or pkg.name
+    lic = licence(pkg)
+    where = f" ({lic['path']})" if lic.get("path") else ""
+    outputs = ", ".join(f"`{getattr(FORMATS[name], 'OUTPUT', name)}`" for name in export_formats())
+    lines = [
+        f"# {title}, version {pkg.version}",
+        "",
+        d.get("description", ""),
+        "",
+        f"Released {str(d.get('created', ''))[:10]}. This is one immutable release of the `{pkg.name}` data "
+        "package, as a folder or as the zip of that folder:",
+        "",
+        f"- `{DESCRIPTOR}`: the descriptor (Frictionless Data Package v2): every table's schema, and the size "
+        "and SHA-256 of each CSV;",
+        f"- `{CSV_DIR}/`: the tables as released, UTF-8 CSV;",
+        f"- {outputs}: the same tables in other formats, built from `{CSV_DIR}/` and the descriptor alone;",
+        f"- `{TOOLCHAIN}`: the versions of the software that wrote those files;",
+        f"- `{SNAPSHOT_LICENSE}`: the licence; `{SUMS}`: the SHA-256 of every file.",
+        "",
+        "## Licence",
+        "",
+        f"The data is published under {licence_text(pkg)}{where}. Credit the source as below when you share it.",
+        "",
+        "## How to cite",
+        "",
+        citation_text(pkg),
+        "",
+        f"Name the version. The SHA-256 of `{zip_name}` identifies these exact files; the index of releases "
+        "lists it beside the download.",
+        "",
+        "## How to verify",
+        "",
+        f"- `sha256sum -c {SUMS}` in this folder checks every file against its checksum.",
+        f"- `frictionless validate {DESCRIPTOR}` checks the CSVs against their schemas, sizes and hashes.",
+        "- `sco-data verify .` does both; `sco-data verify . --rebuild` also rebuilds every export from "
+        f"`{CSV_DIR}/` and the descriptor and compares them: byte for byte when the toolchain is the one in "
+        f"`{TOOLCHAIN}`, otherwise value for value.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def snapshot_licence(pkg: Package) -> str:
+    """The licence text: LICENSES/<licence name>.txt beside the descriptor (as REUSE lays licences
+    out) when there is one, else the licence's name and address."""
+    from .docs import licence, licence_text
+
+    lic = licence(pkg)
+    text_file = pkg.base_dir / "LICENSES" / f"{lic.get('name', '')}.txt"
+    if lic.get("name") and text_file.is_file():
+        return text_file.read_text(encoding="utf-8")
+    where = f" The full text: {lic['path']}" if lic.get("path") else ""
+    return f"The data in this release is licensed under {licence_text(pkg)}.{where}\n"
+
+
 # --- the release -------------------------------------------------------------------------------
 
 @dataclass
@@ -232,6 +303,7 @@ class ReleaseResult:
     files: list[str] = field(default_factory=list)
 
     name: str = ""
+    docs: list[Path] = field(default_factory=list)
 
     @property
     def tag_command(self) -> str:
@@ -260,9 +332,43 @@ def _check_version(pkg: Package, version: str, exports: Path) -> str | None:
     return previous
 
 
+def _split_sections(lines: list[str], level: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Lines before the first heading of `level` ("###"), and the lines under each such heading."""
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = None
+    for ln in lines:
+        m = re.match(rf"^{level}\s+(.+?)\s*$", ln)
+        if m:
+            current = m[1]
+            sections.setdefault(current, [])
+        elif current is None:
+            preamble.append(ln)
+        else:
+            sections[current].append(ln)
+    return preamble, sections
+
+
+def _render_part(title: str, preamble: list[str], sections: dict[str, list[str]]) -> list[str]:
+    """`### Data` or `### Toolkit`, its prose, then its Keep a Changelog subsections in order."""
+    order = [h for h in SECTION_ORDER if h in sections] + [h for h in sections if h not in SECTION_ORDER]
+    out: list[str] = []
+    pre = "\n".join(preamble).strip()
+    if pre:
+        out += [pre, ""]
+    for heading in order:
+        items = "\n".join(sections[heading]).strip("\n")
+        if items.strip():
+            out += [f"#### {heading}", items, ""]
+    return [f"### {title}", ""] + out if out else []
+
+
 def plan_changelog(text: str | None, version: str, day: str, diff: PackageDiff) -> str:
-    """CHANGELOG.md with a `## [VERSION] - DATE` section: what stood under [Unreleased] merged with
-    the generated data changes, [Unreleased] left in place and empty (Keep a Changelog)."""
+    """CHANGELOG.md with a `## [VERSION] - DATE` section in two parts: `### Data` (what the
+    maintainers wrote under it in [Unreleased], then the rows and schema changes computed from the
+    diff) and `### Toolkit` (what [Unreleased] says of the software). [Unreleased] is left empty,
+    as Keep a Changelog has it. Subsections of [Unreleased] written the older way (`### Added`
+    directly under it) describe the toolkit, since the data's changes are generated."""
     if not text:
         text = "# Changelog\n\nAll notable changes to this project are documented here.\n\n## [Unreleased]\n"
     lines = text.splitlines()
@@ -273,35 +379,24 @@ def plan_changelog(text: str | None, version: str, day: str, diff: PackageDiff) 
         start = first
     end = next((i for i in range(start + 1, len(lines))
                 if lines[i].startswith("## ") or re.match(r"^\[[^\]]+\]:\s", lines[i])), len(lines))
-    body = lines[start + 1:end]
+    preamble, parts = _split_sections(lines[start + 1:end], "###")
 
-    preamble: list[str] = []
-    sections: dict[str, list[str]] = {}
-    current = None
-    for ln in body:
-        m = re.match(r"^###\s+(.+?)\s*$", ln)
-        if m:
-            current = m[1]
-            sections.setdefault(current, [])
-        elif current is None:
-            preamble.append(ln)
-        else:
-            sections[current].append(ln)
+    data_pre, data_sections = _split_sections(parts.pop("Data", []), "####")
+    tool_pre, tool_sections = _split_sections(parts.pop("Toolkit", []), "####")
+    for heading, body in parts.items():  # the older form: ### Added etc. directly under the version
+        tool_sections.setdefault(heading, []).extend(body)
     for heading, items in diff.changelog_entries().items():
-        block = sections.setdefault(heading, [])
+        block = data_sections.setdefault(heading, [])
         while block and not block[-1].strip():
             block.pop()
         block.extend(f"- {item}" for item in items)
-    order = [h for h in SECTION_ORDER if h in sections] + [h for h in sections if h not in SECTION_ORDER]
 
     section = [f"## [{version}] - {day}", ""]
     pre = "\n".join(preamble).strip()
     if pre:
         section += [pre, ""]
-    for heading in order:
-        items = "\n".join(sections[heading]).strip("\n")
-        if items.strip():
-            section += [f"### {heading}", items, ""]
+    section += _render_part("Data", data_pre, data_sections)
+    section += _render_part("Toolkit", tool_pre, tool_sections)
     if len(section) == 2:
         section += ["No changes.", ""]
     new = lines[:start + 1] + [""] + section + lines[end:]
@@ -344,6 +439,7 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
             frictionless: bool = True) -> ReleaseResult:
     """Cut VERSION of pkg into exports/VERSION/, or raise (ReleaseError, InvalidDataError) having
     written nothing."""
+    from .docs import build_docs
     from .validate import validate_package
 
     if pkg.is_bundled:
@@ -352,7 +448,8 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
     exports = exports_dir(pkg)
     previous = _check_version(pkg, version, exports)
     stamp = parse_created(created)
-    report = validate_package(pkg, frictionless=frictionless)
+    # Strict: a published version has its description, licence, version and $schema.
+    report = validate_package(pkg, frictionless=frictionless, strict=True)
     if not report.valid:
         raise InvalidDataError(f"{pkg.descriptor_path.name}: the package is invalid "
                                f"({len(report.problems)} problem(s)); fix them before releasing", report.problems)
@@ -382,13 +479,20 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(res.path, target)
         (tmp / DESCRIPTOR).write_text(dump_json(snapshot_descriptor(pkg, version, stamp, tmp)), encoding="utf-8")
+        released_pkg = Package(pkg.descriptor_path, stamped(pkg.descriptor, version, stamp), pkg.resources)
+        zip_name = f"{pkg.name or 'package'}-{version}.zip"
+        (tmp / SNAPSHOT_README).write_text(snapshot_readme(released_pkg, zip_name), encoding="utf-8", newline="\n")
+        (tmp / SNAPSHOT_LICENSE).write_text(snapshot_licence(pkg), encoding="utf-8", newline="\n")
         files = build_exports(tmp)
 
-        descriptor_text = dump_json(stamped(pkg.descriptor, version, stamp))
+        descriptor_text = dump_json(released_pkg.descriptor)
         changelog_path = pkg.base_dir / CHANGELOG
         changelog_text = plan_changelog(changelog_path.read_text(encoding="utf-8") if changelog_path.is_file()
                                         else None, version, stamp[:10], diff)
         index_json, index_md = plan_index(exports, pkg.name, {version: tmp})
+        # The docs name the version, its date and the zip's checksum: regenerated now, so that the
+        # release commit is complete and `docs --check` passes right after it.
+        docs = build_docs(released_pkg, tables, zip_sha256=sha256_file(tmp / zip_name))
 
         target = exports / version
         if target.exists():
@@ -404,7 +508,12 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
     write_atomic(changelog_path, changelog_text)
     write_atomic(exports / INDEX_JSON, index_json)
     write_atomic(exports / INDEX_MD, index_md)
-    return ReleaseResult(version, previous, target, stamp, diff, required, files, pkg.name)
+    written = []
+    for path, content in docs.items():
+        if not path.is_file() or path.read_bytes() != content:
+            write_atomic(path, content)
+            written.append(path)
+    return ReleaseResult(version, previous, target, stamp, diff, required, files, pkg.name, written)
 
 
 def stamped(descriptor: dict, version: str, created: str) -> dict:
@@ -427,6 +536,21 @@ class VerifyResult:
     folder: Path
     checked: int
     rebuilt: list[str] = field(default_factory=list)
+    # How the rebuild was compared: "bytes" (every file identical) or "content" (the toolchain
+    # differs from the one recorded, and the files that differ in bytes hold the same values).
+    comparison: str | None = None
+    reason: str = ""
+    differing: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"folder": str(self.folder), "checked": self.checked, "rebuilt": self.rebuilt,
+                "comparison": self.comparison, "reason": self.reason, "differing_bytes": self.differing}
+
+    def comparison_text(self) -> str:
+        if self.comparison == "bytes":
+            return f"{len(self.rebuilt)} rebuilt files are byte-identical ({self.reason})"
+        return (f"compared content: {self.reason}; {len(self.differing)} of {len(self.rebuilt)} rebuilt files differ "
+                "in bytes, and every table's values, schema and metadata are identical (writer versions ignored)")
 
 
 def _read_sums(folder: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -485,28 +609,64 @@ def _descriptor_hash_problems(pkg: Package) -> list[Problem]:
     return out
 
 
-def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem]]:
+def _toolchain_difference(recorded: dict | None, current: dict) -> str | None:
+    """None when the snapshot was written by this toolchain; else why not, for the person."""
+    if recorded is None:
+        return f"the snapshot records no toolchain ({TOOLCHAIN} was added in a later release)"
+    changed = [f"{k} {recorded.get(k, 'absent')} -> {current.get(k, 'absent')}"
+               for k in sorted(set(recorded) | set(current)) if recorded.get(k) != current.get(k)]
+    return ("the toolchain differs from the one recorded: " + ", ".join(changed)) if changed else None
+
+
+def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResult]:
     """Rebuild every export from the snapshot's csv/ and descriptor in a scratch folder and
-    compare byte for byte with the published files."""
+    compare with the published files: byte for byte when this is the toolchain recorded in the
+    snapshot, otherwise by content (content.py), saying why."""
+    from .content import NOT_CONTENT, same_content, toolchain
+
     problems = []
+    result = VerifyResult(folder, 0)
+    recorded_path = folder / TOOLCHAIN
+    recorded = json.loads(recorded_path.read_text(encoding="utf-8")) if recorded_path.is_file() else None
+    why = _toolchain_difference(recorded, toolchain())
     with tempfile.TemporaryDirectory(prefix="sco-data-rebuild-") as scratch:
         work = Path(scratch) / folder.name
         work.mkdir()
-        shutil.copyfile(folder / DESCRIPTOR, work / DESCRIPTOR)
+        for name in INPUTS:
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, work / name)
         shutil.copytree(folder / CSV_DIR, work / CSV_DIR)
         inputs = set(_files(work))
         built = build_exports(work, export_formats(folder))
-        rebuilt = [n for n in built if n not in inputs]
-        published = set(_files(folder)) - inputs
+        rebuilt = [n for n in built if n not in inputs and n not in NOT_CONTENT]
+        published = set(_files(folder)) - inputs - NOT_CONTENT
+        tables = {res.name for res in load_package(work).resources}
         for name in rebuilt:
             if name not in published:
                 problems.append(Problem(name, None, None, "rebuild", "the rebuild makes this file; the snapshot lacks it"))
-            elif (work / name).read_bytes() != (folder / name).read_bytes():
+                continue
+            new, old = (work / name).read_bytes(), (folder / name).read_bytes()
+            if new == old:
+                continue
+            result.differing.append(name)
+            if why is None:
                 problems.append(Problem(name, None, None, "rebuild",
-                                        "rebuilt from csv/ and the descriptor, it differs from the published file"))
+                                        "rebuilt from csv/ and the descriptor with the toolchain the snapshot records, "
+                                        "it differs from the published file"))
+            elif not same_content(name, old, new, tables):
+                problems.append(Problem(name, None, None, "rebuild",
+                                        f"rebuilt from csv/ and the descriptor, its content differs from the published "
+                                        f"file ({why})"))
         for name in sorted(published - set(rebuilt)):
             problems.append(Problem(name, None, None, "rebuild", "published, but the rebuild does not make it"))
-    return rebuilt, problems
+    result.rebuilt = rebuilt
+    if not result.differing:
+        result.comparison = "bytes"
+        result.reason = "same toolchain" if why is None else why.split(":")[0]
+    else:
+        result.comparison = "content"
+        result.reason = why or "same toolchain"
+    return rebuilt, problems, result
 
 
 def verify(folder: str | Path, *, rebuild: bool = False) -> VerifyResult:
@@ -519,7 +679,8 @@ def verify(folder: str | Path, *, rebuild: bool = False) -> VerifyResult:
         raise ReleaseError(f"{folder}: {len(problems)} problem(s); the snapshot is not as released", problems)
     result = VerifyResult(folder, checked)
     if rebuild:
-        result.rebuilt, problems = rebuild_problems(folder)
+        _, problems, result = rebuild_problems(folder)
+        result.checked = checked
         if problems:
             raise ReleaseError(f"{folder}: the rebuild differs from the published exports", problems)
     return result

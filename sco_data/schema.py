@@ -137,3 +137,38 @@ def pandas_dtype(field: dict) -> str:
         "year": "Int32",
         "list": "object",
     }[ftype]
+
+
+# How pandas names each type in the `pandas` schema metadata of a Parquet file, which
+# pd.read_parquet follows to give the dtypes of pandas_dtype (nullable integers and booleans,
+# Arrow dates) instead of its defaults (float64 for an integer column with a gap, object dates).
+_PANDAS_TYPE = {
+    "string": "unicode",
+    "integer": "int64",
+    "number": "float64",
+    "boolean": "bool",
+    "date": "date",
+    "datetime": "datetimetz",
+    "year": "int32",
+    "list": "list[unicode]",
+}
+
+
+def pandas_metadata(schema: dict) -> str:
+    """The `pandas` key of a Parquet file's schema metadata, from the Table Schema alone. It names
+    no library version, so the same schema always gives the same bytes."""
+    import json
+
+    columns = []
+    for f in schema["fields"]:
+        dtype = pandas_dtype(f)
+        entry = {"name": f["name"], "field_name": f["name"], "pandas_type": _PANDAS_TYPE[field_type(f)],
+                 "numpy_type": dtype, "metadata": None}
+        if dtype == "category":
+            entry.update(pandas_type="categorical", numpy_type="int32",
+                         metadata={"num_categories": len(enum_values(f)), "ordered": False})
+        elif field_type(f) == "datetime":
+            entry["metadata"] = {"timezone": "UTC"}
+        columns.append(entry)
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {}},
+                      ensure_ascii=False, sort_keys=True)

@@ -60,7 +60,9 @@ def test_parquet_types_nullability_and_metadata(exported):
         assert meta["package.version"] == pkg.version
         assert json.loads(meta["package.licenses"]) == pkg.descriptor["licenses"]
         assert json.loads(meta["resource.schema"]) == res.schema
-        assert "pandas" not in meta
+        # What pd.read_parquet follows to give the schema's dtypes; it names no library version.
+        assert json.loads(meta["pandas"]) == json.loads(sch.pandas_metadata(res.schema))
+        assert "version" not in meta["pandas"]
         assert all(f.metadata.row_group(i).column(j).compression == "ZSTD"
                    for i in range(f.metadata.num_row_groups) for j in range(f.metadata.num_columns))
 
@@ -79,6 +81,43 @@ def _plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def test_readers_defaults_give_the_schema_types(exported):
+    """pd.read_parquet with no options gives what sco_data.load gives: nullable Int64 and
+    boolean (not float64 and object), dates as Arrow dates, enums as categories; polars and DuckDB
+    read the Arrow types themselves."""
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    import sco_data
+
+    pkg_dir, out = exported
+    pkg = load_package(pkg_dir)
+    polars_type = {"integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date,
+                   "year": pl.Int32, "list": pl.List(pl.String)}
+    duck_type = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "year": "INTEGER",
+                 "list": "VARCHAR[]"}
+    for res in pkg.resources:
+        path = out / "parquet" / f"{res.name}.parquet"
+        df = pd.read_parquet(path)
+        loaded = sco_data.load(res.name, pkg)
+        assert dict(df.dtypes) == dict(loaded.dtypes), res.name
+        for fdef in res.fields:
+            expected = sch.pandas_dtype(fdef)
+            got = df[fdef["name"]].dtype
+            assert (isinstance(got, pd.CategoricalDtype) if expected == "category" else str(got) == str(pd.api.types.pandas_dtype(expected))), (res.name, fdef["name"], got)
+        frame = pl.read_parquet(path)
+        con = duckdb.connect()
+        described = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                                     [str(path)]).fetchall())
+        con.close()
+        for fdef in res.fields:
+            kind = sch.field_type(fdef)
+            if kind in polars_type:
+                assert frame.schema[fdef["name"]] == polars_type[kind], (res.name, fdef["name"])
+                assert described[fdef["name"]] == duck_type[kind], (res.name, fdef["name"])
 
 
 def test_parquet_reads_the_same_in_pandas_duckdb_and_polars(exported):

@@ -38,6 +38,7 @@ def file_metadata(pkg, res) -> dict[str, str]:
         "package.license": ", ".join(lic.get("name") or lic.get("title") or lic.get("path", "") for lic in licenses),
         "resource.name": res.name,
         "resource.schema": json.dumps(res.schema, ensure_ascii=False),
+        "pandas": sch.pandas_metadata(res.schema),
     }
 
 
