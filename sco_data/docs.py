@@ -22,6 +22,7 @@ from . import schema as sch
 from .atomic import write_atomic
 from .descriptor import Package
 from .errors import DocsError, InvalidDataError
+from .status import spells
 
 DOCS_DIR = "docs"
 DICTIONARY = "data-dictionary.md"
@@ -288,6 +289,7 @@ STATUS_STYLE = {
     "member": ("Member", "#0072B2"),
 }
 OTHER_STATUS_COLOUR = "#999999"
+MIN_WIDTH = 1 / 12  # years: the narrowest spell drawn
 
 # Fixed settings so that the SVG is the same bytes on every machine with the same matplotlib.
 _RC = {
@@ -301,47 +303,10 @@ _RC = {
 _SVG_METADATA = {"Date": None, "Creator": "sco-data docs", "Title": "SCO membership timeline"}
 
 
-@dataclass(frozen=True)
-class Spell:
-    iso3: str
-    status: str
-    start: date
-    end: date | None  # None: still held
-
-
 def _fraction(d: date) -> float:
     """A date as a decimal year, so that spans and summits share one plain numeric axis."""
     days = (date(d.year + 1, 1, 1) - date(d.year, 1, 1)).days
     return d.year + (d - date(d.year, 1, 1)).days / days
-
-
-def spells(members, observers, summits=None) -> list[Spell]:
-    """Every state's spells, one per status, with the day of start and end where known.
-
-    Where only a year is known the spell is drawn from 1 January, or to the start of the state's
-    next spell in that year (else 31 December): a drawing convention, not data. A Shanghai Five
-    member's Shanghai Five years run from the group's first summit to its SCO membership.
-    """
-    raw: dict[str, list[tuple[str, date, date | None, int | None]]] = {}
-    five = [r["start_date"] for r in (summits.to_pylist() if summits is not None else [])
-            if r.get("organisation") == "shanghai_five" and r.get("start_date")]
-    for r in members.to_pylist() if members is not None else []:
-        if five and r.get("shanghai_five_member"):
-            raw.setdefault(r["iso3"], []).append(("shanghai_five", min(five), r["joined_date"], None))
-        raw.setdefault(r["iso3"], []).append(("member", r["joined_date"], r.get("left_date"), None))
-    for r in observers.to_pylist() if observers is not None else []:
-        start = r.get("start_date") or date(r["start_year"], 1, 1)
-        raw.setdefault(r["iso3"], []).append((r["status"], start, r.get("end_date"), r.get("end_year")))
-    out: list[Spell] = []
-    for iso3, items in raw.items():
-        items.sort(key=lambda x: (x[1], x[0]))
-        for i, (status, start, end, end_year) in enumerate(items):
-            if end is None and end_year is not None:
-                nxt = items[i + 1][1] if i + 1 < len(items) else None
-                end = nxt if nxt is not None and nxt.year == end_year else date(end_year, 12, 31)
-                end = max(end, start)
-            out.append(Spell(iso3, status, start, end))
-    return out
 
 
 def _label_lookup(pkg: Package, tables: dict, res_name: str) -> dict[str, str]:
@@ -372,7 +337,12 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
     except ImportError:
         raise DocsError("drawing the timeline needs matplotlib: pip install 'sco-data[docs]'") from None
 
-    all_spells = spells(tables.get("members"), tables.get("observers"), tables.get("summits"))
+    # Spells still held run to the release date of this version: the picture is "as of" it.
+    try:
+        as_of = date.fromisoformat(released(pkg))
+    except ValueError:
+        as_of = None
+    all_spells = spells(tables.get("members"), tables.get("observers"), as_of=as_of)
     summits = tables.get("summits")
     summit_rows = sorted(summits.to_pylist(), key=lambda r: r["start_date"]) if summits is not None else []
     names = _label_lookup(pkg, tables, "members") or _label_lookup(pkg, tables, "observers")
@@ -383,11 +353,6 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
     else:
         first = int(released(pkg)[:4] or 2000)
         last = first + 1
-    # Spells still held run to the release date of this version: the picture is "as of" it.
-    try:
-        as_of = date.fromisoformat(released(pkg))
-    except ValueError:
-        as_of = None
     x_end = max(float(last), _fraction(as_of) if as_of and dates else 0.0)
 
     order: dict[str, date] = {}
@@ -405,7 +370,11 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
             y = states.index(s.iso3)
             start, end = _fraction(s.start), _fraction(s.end) if s.end else x_end
             colour = STATUS_STYLE.get(s.status, (s.status, OTHER_STATUS_COLOUR))[1]
-            ax.broken_barh([(start, max(end - start, 0.02))], (y - 0.35, 0.7), facecolors=colour, edgecolor="none")
+            # A spell shorter than a month (Uzbekistan's one day in the Shanghai Five) is drawn a month
+            # wide, on top of the spell that follows, so that it can be seen at all.
+            short = end - start < MIN_WIDTH
+            ax.broken_barh([(start, max(end - start, MIN_WIDTH))], (y - 0.35, 0.7), facecolors=colour,
+                           edgecolor="none", zorder=3 if short else 2)
         for r in summit_rows:
             x = _fraction(r["start_date"])
             ax.axvline(x, color="#777777", linewidth=0.4, linestyle=(0, (2, 2)), zorder=0)

@@ -201,77 +201,84 @@ def end_after_start(tables: Tables) -> Iterator[Problem]:
                                 f"{ecol} {end[i].as_py()} is before {scol} {start[i].as_py()}; an end cannot precede its start")
 
 
-# --- summits and members -----------------------------------------------------------------------
+# --- summits, members and observers: spells of a status --------------------------------------
+#
+# Who held which status when is decided in one place, status.spells, which the timeline, the panel
+# and status_on use too; these rules judge the spells it builds and point back at their rows.
+
+MEMBER_COLUMNS = ("iso3", "joined_date", "left_date", "shanghai_five_member", "shanghai_five_date")
+OBSERVER_COLUMNS = ("iso3", "status", "start_year", "start_date", "end_year", "end_date", "end_reason")
+
+
+def _spells(members: Rows | None, observers: Rows | None):
+    from . import status
+
+    return status.by_state(status.spells(members.rows if members is not None else None,
+                                         observers.rows if observers is not None else None))
 
 
 @rule("summit-host-member")
 def summit_host_member(tables: Tables) -> Iterator[Problem]:
     """A summit's host was a member on its start_date: of the SCO for an SCO summit (a Shanghai
-    Five member counts from the first Shanghai Five summit on, so the founding summit of
-    2001-06-14 is hosted by a member), of the Shanghai Five for a Shanghai Five summit."""
+    Five member counts from its shanghai_five_date, so the founding summit of 2001-06-14 is hosted
+    by a member), of the Shanghai Five for a Shanghai Five summit."""
+    from .status import MEMBER, SHANGHAI_FIVE, status_on_day
+
     summits = _rows(tables, "summits", "organisation", "start_date", "host_iso3")
-    members = _rows(tables, "members", "iso3", "joined_date", "left_date", "shanghai_five_member")
+    members = _rows(tables, "members", *MEMBER_COLUMNS)
     if summits is None or members is None:
         return
     by_state = {r["iso3"]: r for _, r in members}
-    s5_starts = [r["start_date"] for _, r in summits if r["organisation"] == "shanghai_five" and r["start_date"]]
-    s5_from = min(s5_starts) if s5_starts else None
+    spells = _spells(members, None)
     for i, s in summits:
         host, day, org = s["host_iso3"], s["start_date"], s["organisation"]
         if host is None or day is None or org is None:
             continue
         m = by_state.get(host)
+        held = status_on_day(spells.get(host, []), day)
         if m is None:
             why = f"{host} is not in {members.file}"
         elif m["left_date"] is not None and m["left_date"] < day:
             why = f"{host} left on {m['left_date']}"
         elif org == "shanghai_five":
-            why = None if m["shanghai_five_member"] else f"{host} is not a Shanghai Five member in {members.file}"
+            if not m["shanghai_five_member"]:
+                why = f"{host} is not a Shanghai Five member in {members.file}"
+            elif held != SHANGHAI_FIVE and m["shanghai_five_date"] is not None:
+                why = f"{host} became a Shanghai Five member on {m['shanghai_five_date']}"
+            else:  # an empty shanghai_five_date is the shanghai-five-date rule's to report
+                why = None
         else:
-            since = [m["joined_date"]] if m["joined_date"] else []
-            if m["shanghai_five_member"] and s5_from:
-                since.append(s5_from)
-            why = None if since and min(since) <= day else f"{host} joined on {_fmt(m['joined_date'])}"
+            why = None if held in (MEMBER, SHANGHAI_FIVE) else f"{host} joined on {_fmt(m['joined_date'])}"
         if why:
             yield summits.problem(i, ("host_iso3", "start_date"), "summit-host-member",
                                   f"the host of a {org} summit on {day} must be a member then, but {why}")
 
 
-# --- observers ---------------------------------------------------------------------------------
+@rule("shanghai-five-date")
+def shanghai_five_date(tables: Tables) -> Iterator[Problem]:
+    """shanghai_five_date is set exactly when shanghai_five_member is true, and precedes
+    joined_date: a state was in the Shanghai Five before it joined the SCO."""
+    members = _rows(tables, "members", "shanghai_five_member", "shanghai_five_date", "joined_date")
+    if members is None:
+        return
+    for i, row in members:
+        flag, day, joined = row["shanghai_five_member"], row["shanghai_five_date"], row["joined_date"]
+        if flag and day is None:
+            yield members.problem(i, ("shanghai_five_member", "shanghai_five_date"), "shanghai-five-date",
+                                  "shanghai_five_member is true, so shanghai_five_date must be set: the day the state "
+                                  "became a Shanghai Five member")
+        elif flag is False and day is not None:
+            yield members.problem(i, ("shanghai_five_member", "shanghai_five_date"), "shanghai-five-date",
+                                  f"shanghai_five_date is {day} but shanghai_five_member is false; set the flag or "
+                                  "empty the date")
+        elif day is not None and joined is not None and day >= joined:
+            yield members.problem(i, ("shanghai_five_date", "joined_date"), "shanghai-five-date",
+                                  f"shanghai_five_date {day} is not before joined_date {joined}; a state was in the "
+                                  "Shanghai Five before it joined the SCO")
 
 
-def _spell_start(row: dict) -> tuple:
-    return (row["start_year"], row["start_date"] or _year_start(row["start_year"]))
-
-
-def _year_start(year: int):
-    import datetime as dt
-
-    return dt.date(year, 1, 1)
-
-
-def _ends_by(end_year, end_date, start_year, start_date) -> bool:
-    """Whether a spell that ends at (end_year, end_date) is over by a start (start_year,
-    start_date): by the dates when both are known, else by the years, where a spell ending in
-    year Y and the next starting in Y do not overlap."""
-    if end_date is not None and start_date is not None:
-        return end_date <= start_date
-    if end_year is None and end_date is not None:
-        end_year = end_date.year
-    return end_year is not None and end_year <= start_year
-
-
-def _spells(observers: Rows) -> dict[str, list[tuple[int, dict]]]:
-    by_state: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-    for i, row in observers:
-        if row["iso3"] is not None and row["start_year"] is not None:
-            by_state[row["iso3"]].append((i, row))
-    for spells in by_state.values():
-        spells.sort(key=lambda s: _spell_start(s[1]))
-    return by_state
-
-
-OBSERVER_COLUMNS = ("iso3", "status", "start_year", "start_date", "end_year", "end_date", "end_reason")
+def _observer_spells(spells) -> list:
+    return [s for s in spells if s.table == "observers"]
 
 
 @rule("spells-do-not-overlap")
@@ -280,17 +287,21 @@ def spells_do_not_overlap(tables: Tables) -> Iterator[Problem]:
     observers = _rows(tables, "observers", *OBSERVER_COLUMNS)
     if observers is None:
         return
-    for state, spells in _spells(observers).items():
-        for (i, before), (j, after) in zip(spells, spells[1:]):
-            if not _ends_by(before["end_year"], before["end_date"], after["start_year"], after["start_date"]):
-                end = before["end_date"] or before["end_year"]
-                yield observers.problem(
-                    j, ("start_year", "start_date"), "spells-do-not-overlap",
-                    f"{state}'s {after['status']} spell starts in {after['start_date'] or after['start_year']} while its "
-                    f"{before['status']} spell of line {observers.tr.line(i)} "
-                    + (f"lasts until {end}" if end else "has no end")
-                    + "; end the earlier spell first",
-                )
+    rows = observers.rows
+    for state, spells in _spells(None, observers).items():
+        ordered = _observer_spells(spells)
+        for before, after in zip(ordered, ordered[1:]):
+            if before.end is not None and before.end <= after.start:
+                continue
+            b, a = rows[before.row], rows[after.row]
+            end = b["end_date"] or b["end_year"]
+            yield observers.problem(
+                after.row, ("start_year", "start_date"), "spells-do-not-overlap",
+                f"{state}'s {a['status']} spell starts in {a['start_date'] or a['start_year']} while its "
+                f"{b['status']} spell of line {observers.tr.line(before.row)} "
+                + (f"lasts until {end}" if end else "has no end")
+                + "; end the earlier spell first",
+            )
 
 
 @rule("observer-before-member")
@@ -301,29 +312,30 @@ def observer_before_member(tables: Tables) -> Iterator[Problem]:
     members = _rows(tables, "members", "iso3", "joined_date")
     if observers is None or members is None:
         return
+    rows = observers.rows
     joined = {r["iso3"]: r["joined_date"] for _, r in members if r["iso3"] is not None}
-    for state, spells in _spells(observers).items():
+    for state, spells in _spells(members, observers).items():
+        own = _observer_spells(spells)
         if state not in joined:
-            for i, row in spells:
-                if row["end_reason"] == "became_member":
-                    yield observers.problem(i, ("iso3", "end_reason"), "observer-before-member",
+            for s in own:
+                if rows[s.row]["end_reason"] == "became_member":
+                    yield observers.problem(s.row, ("iso3", "end_reason"), "observer-before-member",
                                             f"the spell ends because {state} became a member, but {state} is not in "
                                             f"{members.file}; add the membership or fix end_reason")
             continue
         day = joined[state]
-        if day is None:
-            continue
-        before = [(i, r) for i, r in spells if (r["start_date"] or _year_start(r["start_year"])) < day]
+        before = [s for s in own if day is not None and s.start < day]
         if not before:
             continue
-        i, last = before[-1]
-        if last["end_reason"] != "became_member":
-            yield observers.problem(i, "end_reason", "observer-before-member",
+        last = before[-1]
+        row = rows[last.row]
+        if row["end_reason"] != "became_member":
+            yield observers.problem(last.row, "end_reason", "observer-before-member",
                                     f"{state} joined on {day}, so its last spell before that must end with end_reason "
-                                    f"became_member, not {_fmt(last['end_reason'])}")
-        if not _ends_by(last["end_year"], last["end_date"], day.year, day):
-            end = last["end_date"] or last["end_year"]
-            yield observers.problem(i, ("end_year", "end_date"), "observer-before-member",
+                                    f"became_member, not {_fmt(row['end_reason'])}")
+        if last.end is None or last.end > day:
+            end = row["end_date"] or row["end_year"]
+            yield observers.problem(last.row, ("end_year", "end_date"), "observer-before-member",
                                     f"{state} joined on {day}, but its last spell before that "
                                     f"{f'ends in {end}' if end else 'has no end'}; it must end no later than joined_date")
 

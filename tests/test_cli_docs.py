@@ -6,16 +6,14 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
 from click.testing import CliRunner
 from conftest import ROOT
 
 from sco_data.cli import cli
 from sco_data.descriptor import load_package
-from sco_data.docs import build_docs, spells, stale_docs
+from sco_data.docs import build_docs, stale_docs
 
 README_TEMPLATE = """# Sample
 
@@ -159,7 +157,7 @@ def test_readme_blocks_are_filled_and_hand_written_text_kept(sample):
     assert "old version text" not in text
     assert "**Version 0.1.0**, released 2026-11-28." in text
     assert "[Creative Commons Attribution 4.0 (CC-BY-4.0)](https://creativecommons.org/licenses/by/4.0/)" in text
-    assert "| [members](docs/data-dictionary.md#members) | 4 | 2001 |" in text
+    assert "| [members](docs/data-dictionary.md#members) | 4 | 1996–2001 |" in text
     assert "9 tables, 22 rows in all." in text
 
     descriptor = sample / "datapackage.json"
@@ -206,40 +204,6 @@ def test_missing_package_is_a_message_not_a_traceback(tmp_path):
     assert result.exit_code == 1
     assert f"{tmp_path / 'nowhere'}:" in result.output and "datapackage.json" in result.output
     assert "Traceback" not in result.output
-
-
-def test_spells_fill_year_only_ends_from_the_next_spell():
-    members = pa.table({"iso3": ["IND"], "joined_date": [date(2017, 6, 9)], "left_date": pa.array([None], pa.date32())})
-    observers = pa.table({
-        "iso3": ["IND", "MNG", "MNG"],
-        "status": ["observer", "observer", "partner"],
-        "start_year": [2005, 2004, 2025],
-        "start_date": [date(2005, 7, 5), date(2004, 6, 17), None],
-        "end_year": [2017, 2025, None],
-        "end_date": pa.array([None, None, None], pa.date32()),
-    })
-    got = {(s.iso3, s.status): (s.start, s.end) for s in spells(members, observers)}
-    assert got[("IND", "observer")] == (date(2005, 7, 5), date(2017, 6, 9))  # ends when membership starts
-    assert got[("IND", "member")] == (date(2017, 6, 9), None)
-    assert got[("MNG", "observer")] == (date(2004, 6, 17), date(2025, 1, 1))
-    assert got[("MNG", "partner")] == (date(2025, 1, 1), None)
-
-
-def test_shanghai_five_years_run_from_the_first_summit_to_membership():
-    members = pa.table({
-        "iso3": ["CHN", "UZB"],
-        "joined_date": [date(2001, 6, 15), date(2001, 6, 15)],
-        "shanghai_five_member": [True, False],
-        "left_date": pa.array([None, None], pa.date32()),
-    })
-    summits = pa.table({
-        "organisation": ["sco", "shanghai_five", "shanghai_five"],
-        "start_date": [date(2001, 6, 14), date(1997, 4, 24), date(1996, 4, 26)],
-    })
-    got = {(s.iso3, s.status): (s.start, s.end) for s in spells(members, None, summits)}
-    assert got[("CHN", "shanghai_five")] == (date(1996, 4, 26), date(2001, 6, 15))
-    assert ("UZB", "shanghai_five") not in got
-    assert got[("UZB", "member")] == (date(2001, 6, 15), None)
 
 
 def test_build_docs_leaves_out_readme_and_citation_the_package_lacks(sample):

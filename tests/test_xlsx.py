@@ -34,7 +34,7 @@ def row_where(ws, column: str, value):
 def workbook(sample, tmp_path):
     # A text cell that a spreadsheet would otherwise run as a formula.
     members = sample / "data" / "members.csv"
-    members.write_text(members.read_text(encoding="utf-8").replace("CHN,2001-06-15,2001-shanghai,true,true,,,", "CHN,2001-06-15,2001-shanghai,true,true,,=1+1,"), encoding="utf-8")
+    members.write_text(members.read_text(encoding="utf-8").replace("CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,,", "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,=1+1,"), encoding="utf-8")
     pkg, tables = typed_tables(sample)
     paths = xlsx.write(pkg, tables, tmp_path / "out")
     assert paths == [tmp_path / "out" / "sco.xlsx"]

@@ -258,6 +258,34 @@ RULE_CASES = [
          "be a member then, but UZB joined on 2005-06-15"],
     ),
     Case(
+        "summit-host-member-before-shanghai-five",
+        lambda p: edit(p, "members", "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26",
+                       "CHN,2001-06-15,2001-shanghai,true,true,1997-01-01"),
+        ["data/summits.csv:2:host_iso3, start_date: [summit-host-member] the host of a shanghai_five summit on "
+         "1996-04-26 must be a member then, but CHN became a Shanghai Five member on 1997-01-01"],
+    ),
+    Case(
+        "shanghai-five-date-missing",
+        lambda p: edit(p, "members", "KAZ,2001-06-15,2001-shanghai,true,true,1996-04-26",
+                       "KAZ,2001-06-15,2001-shanghai,true,true,"),
+        ["data/members.csv:3:shanghai_five_member, shanghai_five_date: [shanghai-five-date] shanghai_five_member is "
+         "true, so shanghai_five_date must be set: the day the state became a Shanghai Five member"],
+    ),
+    Case(
+        "shanghai-five-date-without-flag",
+        lambda p: edit(p, "members", "UZB,2001-06-15,2001-shanghai,true,false,",
+                       "UZB,2001-06-15,2001-shanghai,true,false,2001-06-14"),
+        ["data/members.csv:5:shanghai_five_member, shanghai_five_date: [shanghai-five-date] shanghai_five_date is "
+         "2001-06-14 but shanghai_five_member is false; set the flag or empty the date"],
+    ),
+    Case(
+        "shanghai-five-date-not-before-joining",
+        lambda p: edit(p, "members", "KAZ,2001-06-15,2001-shanghai,true,true,1996-04-26",
+                       "KAZ,2001-06-15,2001-shanghai,true,true,2001-06-15"),
+        ["data/members.csv:3:shanghai_five_date, joined_date: [shanghai-five-date] shanghai_five_date 2001-06-15 is "
+         "not before joined_date 2001-06-15; a state was in the Shanghai Five before it joined the SCO"],
+    ),
+    Case(
         "observer-before-member",
         lambda p: edit(p, "observers", "source_ids\n", "source_ids\nKAZ,observer,1999,,,2001,,status_changed,,test-ref\n"),
         ["data/observers.csv:2:end_reason: [observer-before-member] KAZ joined on 2001-06-15, so its last spell before "
