@@ -4,6 +4,8 @@
 >>> sco_data.tables()
 >>> members = sco_data.load("members")
 >>> everything = sco_data.load_all()
+>>> sco_data.status_on("2017-06-09")     # every state's SCO status on a day
+>>> sco_data.members_on("2017-06-09")    # the members that day
 """
 
 from __future__ import annotations
@@ -78,3 +80,31 @@ def load_all(package=None) -> dict:
     """Every table, by name, as load() gives it."""
     pkg = _resolve(package)
     return {res.name: load(res.name, pkg) for res in pkg.resources}
+
+
+def status_on(date, package=None):
+    """Every state that ever held an SCO or Shanghai Five status, with the status it held on
+    `date`: a DataFrame with columns iso3, name, status and cow_code, one row per state sorted by
+    iso3. status is a categorical of shanghai_five, dialogue_partner, observer, partner, member and
+    none (no status that day); cow_code a nullable Int64.
+
+    `date` is a datetime.date or an ISO date string "YYYY-MM-DD"; anything else, or a day that is
+    not on the calendar, raises ValueError (TypeError for a value of another type). A status is
+    held from its start through the day before its end, the rule of the sco_status_years table:
+    a state that joined on 2017-06-09 is a member on that day and an observer the day before.
+    `package` is a path, a Package, or None, as for load()."""
+    from .status import as_date, status_frame
+
+    day = as_date(date)
+    return status_frame(_resolve(package), day)
+
+
+def members_on(date, package=None) -> list[str]:
+    """The ISO alpha-3 codes of the SCO members on `date`, sorted: the states whose status that
+    day is member (status_on's rule; a Shanghai Five member before 2001-06-15 is not an SCO
+    member). `date` and `package` as for status_on."""
+    from .status import MEMBER, as_date, status_frame
+
+    day = as_date(date)
+    frame = status_frame(_resolve(package), day)
+    return [str(code) for code in frame.loc[frame["status"] == MEMBER, "iso3"]]

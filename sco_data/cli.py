@@ -96,11 +96,14 @@ def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: b
 @cli.command()
 @click.option("--package", "package_path", type=click.Path(path_type=str), help=PACKAGE_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the data dictionary and the timeline (default: docs/ beside the descriptor).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each generated file that is out of date.")
+              help="Folder for the data dictionary and the timeline (default: docs/ beside the descriptor); "
+                   "derived tables are always written where the descriptor puts them.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each generated file (docs or derived table) "
+                                            "that is out of date.")
 def docs(package_path: str | None, out: Path | None, check: bool) -> None:
-    """Generate docs/data-dictionary.md, docs/membership-timeline.svg, the README's generated
-    blocks and CITATION.cff's version from the descriptor and the data."""
+    """Generate the derived tables (data/sco_status_years.csv), docs/data-dictionary.md,
+    docs/membership-timeline.svg, the README's generated blocks and CITATION.cff's version from
+    the descriptor and the data."""
     from .descriptor import load_package
     from .docs import stale_docs, write_docs
 

@@ -1,8 +1,9 @@
 """Documentation generated from the descriptor and the data, so it cannot drift from either.
 
-`build_docs` renders every generated file in memory: the codebook (docs/data-dictionary.md), the
-membership timeline (docs/membership-timeline.svg), the generated blocks of the README and the
-version lines of CITATION.cff. `write_docs` writes those that changed; `stale_docs` lists them
+`build_docs` renders every generated file in memory: the derived tables (data/sco_status_years.csv,
+see derived.py), the codebook (docs/data-dictionary.md), the membership timeline
+(docs/membership-timeline.svg), the generated blocks of the README and the version lines of
+CITATION.cff. `write_docs` writes those that changed; `stale_docs` lists them
 without writing. The same descriptor and data always give the same bytes.
 
 Only the timeline knows tables by name (members, observers, summits): it is a picture of them.
@@ -415,30 +416,47 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
 
 
 def package_tables(pkg: Package) -> dict:
-    """The typed tables, refusing data that does not validate: docs describe valid data only."""
+    """The typed tables, refusing data that does not validate: docs describe valid data only. A
+    derived table is left out when its file is missing, stale or broken, since docs make it anew."""
+    from .derived import derived_resources
     from .validate import validate_package
 
     report = validate_package(pkg)
-    if not report.valid:
+    derived = {pkg.display(res.path): res.name for res in derived_resources(pkg)}
+    errors = [p for p in report.errors if p.file not in derived]
+    if errors:
         raise InvalidDataError(
             f"{pkg.display(pkg.descriptor_path)}: the package is invalid; fix it before generating docs",
-            report.problems,
+            [p for p in report.problems if p.file not in derived],
         )
-    return {name: tr.table for name, tr in report.tables.items()}
+    return {name: tr.table for name, tr in report.tables.items() if name not in derived.values()}
+
+
+def derived_files(pkg: Package, tables: dict) -> dict[Path, bytes]:
+    """Every derived table, made from the others: its CSV by path. The typed table is added to
+    `tables`, so that the codebook and the README count what docs write."""
+    from .derived import derive, to_csv, to_table
+
+    files = {}
+    for name, rows in derive(pkg, tables).items():
+        res = pkg.resource(name)
+        tables[name] = to_table(res, rows)
+        files[res.path] = to_csv(res, rows)
+    return files
 
 
 def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = None, *,
                zip_sha256: str | None = None) -> dict[Path, bytes]:
-    """Every generated file, path → full content. The README and CITATION.cff beside the
-    descriptor are included only if they exist: their hand-written parts are kept. zip_sha256 is
-    the checksum of the version's release zip (default: looked up in exports/releases.json)."""
-    tables = package_tables(pkg) if tables is None else tables
+    """Every generated file, path → full content: the derived tables (at their paths in the
+    package, whatever out_dir says), then the docs in out_dir. The README and CITATION.cff beside
+    the descriptor are included only if they exist: their hand-written parts are kept. zip_sha256
+    is the checksum of the version's release zip (default: looked up in exports/releases.json)."""
+    tables = package_tables(pkg) if tables is None else dict(tables)
     zip_sha256 = zip_sha256 or release_zip_sha256(pkg)
     out = Path(out_dir) if out_dir is not None else pkg.base_dir / DOCS_DIR
-    files = {
-        out / DICTIONARY: data_dictionary(pkg, tables).encode("utf-8"),
-        out / TIMELINE: timeline_svg(pkg, tables),
-    }
+    files = derived_files(pkg, tables)
+    files[out / DICTIONARY] = data_dictionary(pkg, tables).encode("utf-8")
+    files[out / TIMELINE] = timeline_svg(pkg, tables)
     readme = pkg.base_dir / README
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

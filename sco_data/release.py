@@ -439,6 +439,7 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
             frictionless: bool = True) -> ReleaseResult:
     """Cut VERSION of pkg into exports/VERSION/, or raise (ReleaseError, InvalidDataError) having
     written nothing."""
+    from .derived import derive, to_csv, to_table
     from .docs import build_docs
     from .validate import validate_package
 
@@ -454,6 +455,14 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
         raise InvalidDataError(f"{pkg.descriptor_path.name}: the package is invalid "
                                f"({len(report.problems)} problem(s)); fix them before releasing", report.problems)
     tables = {name: tr.table for name, tr in report.tables.items()}
+    # Derived tables run to the `created` date: made anew for the version's, so that the snapshot,
+    # its changelog and the working copy hold the tables as of the release.
+    released_pkg = Package(pkg.descriptor_path, stamped(pkg.descriptor, version, stamp), pkg.resources)
+    derived = {}
+    for name, rows in derive(released_pkg, tables).items():
+        res = pkg.resource(name)
+        tables[name] = to_table(res, rows)
+        derived[name] = to_csv(res, rows)
     if previous:
         # The changelog and the bump are computed against the previous snapshot: it must be intact.
         _, problems = check_snapshot(exports / previous)
@@ -477,9 +486,11 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
         for res in pkg.resources:
             target = tmp / CSV_DIR / f"{res.name}.csv"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(res.path, target)
+            if res.name in derived:
+                target.write_bytes(derived[res.name])
+            else:
+                shutil.copyfile(res.path, target)
         (tmp / DESCRIPTOR).write_text(dump_json(snapshot_descriptor(pkg, version, stamp, tmp)), encoding="utf-8")
-        released_pkg = Package(pkg.descriptor_path, stamped(pkg.descriptor, version, stamp), pkg.resources)
         zip_name = f"{pkg.name or 'package'}-{version}.zip"
         (tmp / SNAPSHOT_README).write_text(snapshot_readme(released_pkg, zip_name), encoding="utf-8", newline="\n")
         (tmp / SNAPSHOT_LICENSE).write_text(snapshot_licence(pkg), encoding="utf-8", newline="\n")

@@ -18,13 +18,14 @@ The boundary rule, stated once:
   as-of day when that comes first in Y. Such a status therefore counts among the statuses of year
   Y, and it is the year-end status of Y when it starts there (not when it ends there).
 
-Only this module and rules.py know the tables by name: this one because spells are built from
-members and observers by design.
+Only this module and rules.py know the tables by name: this one because the panel is derived from
+members, observers, summits and countries by design.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ SHANGHAI_FIVE, DIALOGUE_PARTNER, OBSERVER, PARTNER, MEMBER, NONE = (
     "shanghai_five", "dialogue_partner", "observer", "partner", "member", "none")
 STATUSES = (SHANGHAI_FIVE, DIALOGUE_PARTNER, OBSERVER, PARTNER, MEMBER, NONE)
 
-MEMBERS, OBSERVERS = "members", "observers"
+MEMBERS, OBSERVERS, SUMMITS, COUNTRIES = "members", "observers", "summits", "countries"
+PANEL = "sco_status_years"
 
 
 @dataclass(frozen=True)
@@ -172,3 +174,109 @@ def statuses_between(state_spells: Iterable[Spell], first: dt.date, last: dt.dat
             if s.status not in seen or key < seen[s.status]:
                 seen[s.status] = key
     return sorted(seen, key=seen.__getitem__) or [NONE]
+
+
+# --------------------------------------------------------------------------- the panel
+
+
+def created_date(pkg) -> dt.date:
+    """The day part of the descriptor's `created`: the panel's "as of" day."""
+    from .errors import DocsError
+
+    raw = str(pkg.descriptor.get("created") or "")
+    try:
+        return dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        raise DocsError(f"{pkg.descriptor_path.name}: `created` is {raw or 'missing'}; the {PANEL} table runs to the "
+                        "created date, so set `created` (YYYY-MM-DD or an ISO date-time)") from None
+
+
+def first_year(summits, all_spells: list[Spell]) -> int | None:
+    """The panel's first year: that of the first summit (the Shanghai Five's first, 1996), or of an
+    earlier spell."""
+    years = [r["year"] for r in _rows(summits) if r.get("year") is not None]
+    years += [s.start.year for s in all_spells]
+    return min(years) if years else None
+
+
+def panel_rows(tables: dict, as_of: dt.date) -> list[dict]:
+    """The rows of sco_status_years from typed tables (name -> Arrow table): one per state that
+    ever held a status and year from the first year to as_of's, sorted by state and year."""
+    all_spells = spells(tables.get(MEMBERS), tables.get(OBSERVERS), as_of=as_of)
+    grouped = by_state(all_spells)
+    start = first_year(tables.get(SUMMITS), all_spells)
+    cow = {r["iso3"]: r.get("cow_code") for r in _rows(tables.get(COUNTRIES)) if r.get("iso3")}
+    rows = []
+    for iso3 in sorted(grouped):
+        for year in range(start, as_of.year + 1) if start is not None else ():
+            day = dt.date(year, 12, 31) if year < as_of.year else as_of
+            rows.append({
+                "iso3": iso3,
+                "year": year,
+                "status": status_on_day(grouped[iso3], day),
+                "statuses_in_year": statuses_between(grouped[iso3], dt.date(year, 1, 1), day),
+                "cow_code": cow.get(iso3),
+            })
+    return rows
+
+
+def panel(pkg, tables: dict) -> list[dict]:
+    """sco_status_years as of the package's created date."""
+    return panel_rows(tables, created_date(pkg))
+
+
+# The derived tables this module makes, by resource name (see derived.py).
+DERIVED = {PANEL: panel}
+
+
+# --------------------------------------------------------------------------- status_on, members_on
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_date(value) -> dt.date:
+    """A datetime.date (a datetime gives its date) or an ISO date string YYYY-MM-DD; anything else,
+    or a day that is not on the calendar, is refused with a message that says what to give."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a date; give a datetime.date or an ISO date YYYY-MM-DD "
+                         "that is on the calendar, e.g. '2017-06-09'")
+    raise TypeError(f"a date is a datetime.date or an ISO string YYYY-MM-DD, not {type(value).__name__}")
+
+
+def package_spells(pkg) -> tuple[list[Spell], dict]:
+    """The spells of a package, read from its members and observers (each refused, naming its
+    problems, when it breaks its own schema), and the countries table."""
+    from .read import read_table
+
+    def table(name):
+        res = pkg.resource(name)
+        return read_table(res, pkg.display(res.path))
+
+    countries = table(COUNTRIES)
+    return spells(table(MEMBERS), table(OBSERVERS), as_of=created_date(pkg)), countries
+
+
+def status_frame(pkg, day: dt.date):
+    """Every state that ever held a status, with its status on day: iso3, name, status, cow_code."""
+    import pandas as pd
+
+    all_spells, countries = package_spells(pkg)
+    grouped = by_state(all_spells)
+    known = {r["iso3"]: r for r in countries.to_pylist()}
+    states = sorted(grouped)
+    return pd.DataFrame({
+        "iso3": pd.Series(states, dtype="string"),
+        "name": pd.Series([known.get(s, {}).get("name") for s in states], dtype="string"),
+        "status": pd.Categorical([status_on_day(grouped[s], day) for s in states], categories=list(STATUSES)),
+        "cow_code": pd.Series([known.get(s, {}).get("cow_code") for s in states], dtype="Int64"),
+    })

@@ -158,7 +158,7 @@ def test_readme_blocks_are_filled_and_hand_written_text_kept(sample):
     assert "**Version 0.1.0**, released 2026-11-28." in text
     assert "[Creative Commons Attribution 4.0 (CC-BY-4.0)](https://creativecommons.org/licenses/by/4.0/)" in text
     assert "| [members](docs/data-dictionary.md#members) | 4 | 1996–2001 |" in text
-    assert "9 tables, 22 rows in all." in text
+    assert "10 tables, 177 rows in all." in text
 
     descriptor = sample / "datapackage.json"
     data = json.loads(descriptor.read_text(encoding="utf-8"))
@@ -208,7 +208,7 @@ def test_missing_package_is_a_message_not_a_traceback(tmp_path):
 
 def test_build_docs_leaves_out_readme_and_citation_the_package_lacks(sample):
     files = build_docs(load_package(sample))
-    assert sorted(p.name for p in files) == ["data-dictionary.md", "membership-timeline.svg"]
+    assert sorted(p.name for p in files) == ["data-dictionary.md", "membership-timeline.svg", "sco_status_years.csv"]
 
 
 def test_without_matplotlib_the_message_says_what_to_install(sample, monkeypatch):
