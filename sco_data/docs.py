@@ -2,8 +2,9 @@
 
 `build_docs` renders every generated file in memory: the derived tables (data/sco_status_years.csv,
 see derived.py), the codebook (docs/data-dictionary.md), the membership timeline
-(docs/membership-timeline.svg), the generated blocks of the README and the version lines of
-CITATION.cff. `write_docs` writes those that changed; `stale_docs` lists them
+(docs/membership-timeline.svg), the comparison with the COW IGO data (docs/cow-reconciliation.md,
+see cow.py, when reference/cow_igo_sco.csv is beside the descriptor), the generated blocks of the
+README and the version lines of CITATION.cff. `write_docs` writes those that changed; `stale_docs` lists them
 without writing. The same descriptor and data always give the same bytes.
 
 Only the timeline knows tables by name (members, observers, summits): it is a picture of them.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import cow
 from . import schema as sch
 from .atomic import write_atomic
 from .descriptor import Package
@@ -457,6 +459,8 @@ def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = 
     files = derived_files(pkg, tables)
     files[out / DICTIONARY] = data_dictionary(pkg, tables).encode("utf-8")
     files[out / TIMELINE] = timeline_svg(pkg, tables)
+    if (pkg.base_dir / cow.REFERENCE).is_file() and cow.PANEL in tables:
+        files[out / cow.OUTPUT] = cow.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
     readme = pkg.base_dir / README
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

@@ -29,8 +29,8 @@ from conftest import ROOT
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 RUNNABLE = {"sh", "python"}
-COPY = ["datapackage.json", "data", "sco_data", "docs", "exports", "README.md", "CITATION.cff", "CHANGELOG.md",
-        "LICENSE", "pyproject.toml"]
+COPY = ["datapackage.json", "data", "sco_data", "docs", "exports", "reference", "README.md", "CITATION.cff",
+        "CHANGELOG.md", "LICENSE", "pyproject.toml"]
 IGNORE = shutil.ignore_patterns("__pycache__", "_package", "latest", ".exports-*", "*.egg-info")
 TIMEOUT = 300
 
