@@ -130,7 +130,7 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     cut(pkg, "0.1.0")
     add_rows(pkg, "countries", ["IND", "India"])
     set_cell(pkg, "military_exercises", "peace-mission-2007", "troops_total", "6500")
-    delete_rows(pkg, "arms_deals", "rus-chn-su27-licence")
+    delete_rows(pkg, "georgia_positions", "CHN")
     result = cut(pkg, "0.2.0", "2026-12-01")
     assert result.previous == "0.1.0" and result.required == "minor"
 
@@ -138,7 +138,7 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     d = diff_packages(resolve("0.1.0", exports), resolve("0.2.0", exports))
     by_name = {t.name: t for t in d.tables}
     assert by_name["countries"].added == [("IND",)]
-    assert by_name["arms_deals"].removed == [("rus-chn-su27-licence",)]
+    assert by_name["georgia_positions"].removed == [("CHN",)]
     assert by_name["military_exercises"].changed[0].cells == {"troops_total": (6000, 6500)}
 
     # The changelog: Unreleased emptied, its entries and the data changes under the new section.
@@ -146,12 +146,16 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     head, rest = text.split("## [0.2.0] - 2026-12-01\n", 1)
     assert head.endswith("## [Unreleased]\n\n")
     section = rest.split("## [0.1.0]", 1)[0]
-    assert "### Added\n- `countries`: 1 row: `IND`.\n" in section
-    assert "### Changed\n- `military_exercises`: 1 row changed: `peace-mission-2007` (troops_total).\n" in section
-    assert "### Removed\n- `arms_deals`: 1 row: `rus-chn-su27-licence`.\n" in section
+    # The data's changes (computed) under ### Data, the software's (written) under ### Toolkit.
+    assert section.startswith("\n### Data\n\n#### Added\n- `countries`: 1 row: `IND`.\n")
+    assert "#### Changed\n- `military_exercises`: 1 row changed: `peace-mission-2007` (troops_total).\n" in section
+    assert "#### Removed\n- `georgia_positions`: 1 row: `CHN`.\n" in section
+    assert "### Toolkit" not in section
     first = rest.split("## [0.1.0] - 2026-11-28\n", 1)[1]
-    assert "- `sco-data release`: versioned snapshots.\n" in first and "### Fixed\n- A fix worth noting." in first
-    assert "- `countries`: new table, 5 rows: `CHN`, `KAZ`, `MNG`, `RUS`, `UZB`." in first
+    data, toolkit = first.split("### Toolkit\n", 1)
+    assert "- `countries`: new table, 5 rows: `CHN`, `KAZ`, `MNG`, `RUS`, `UZB`." in data
+    assert "#### Added\n- `sco-data release`: versioned snapshots.\n" in toolkit
+    assert "#### Fixed\n- A fix worth noting." in toolkit
 
     index = json.loads((exports / "releases.json").read_text())
     assert index["latest"] == "0.2.0" and [r["version"] for r in index["releases"]] == ["0.2.0", "0.1.0"]
@@ -344,7 +348,7 @@ def test_rebuild_makes_only_the_formats_a_snapshot_has(pkg, monkeypatch):
     monkeypatch.setitem(FORMATS, "rowcount", SimpleNamespace(OUTPUT="rows.txt", write=write))
     verify(pkg / "exports" / "0.1.0", rebuild=True)
     result = cut(pkg, "0.1.1")
-    assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 1\n")
+    assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 2\narms_deliveries 2\n")
     verify(result.snapshot, rebuild=True)
 
 

@@ -17,10 +17,10 @@ from sco_data.descriptor import load_package
 from sco_data.validate import validate_package
 
 TABLES = ["countries", "sources", "members", "observers", "summits", "military_exercises",
-          "exercise_participants", "arms_deals", "georgia_positions"]
+          "exercise_participants", "arms_deals", "arms_deliveries", "georgia_positions"]
 CONTRACT_RULES = {"source-exists", "year-matches-date", "end-after-start", "summit-host-member",
                   "observer-before-member", "spells-do-not-overlap", "recognition-date", "deal-quantities",
-                  "deal-years", "deal-parties"}
+                  "deal-years", "deal-parties", "deliveries-within-deal"}
 
 
 def test_every_contract_rule_is_registered_and_documented():
