@@ -412,9 +412,9 @@ def deal_parties(tables: Tables) -> Iterator[Problem]:
 @rule("deliveries-within-deal")
 def deliveries_within_deal(tables: Tables) -> Iterator[Problem]:
     """A deal's yearly deliveries (arms_deliveries) fall within its delivery_start_year ..
-    delivery_end_year, and their quantities add up to no more than its quantity_delivered. A
-    deal whose delivery years or delivered quantity are empty cannot hold yearly deliveries
-    outside them: fill the deal first."""
+    delivery_end_year, and their quantities add up to no more than its quantity_delivered (when
+    that total is known). An empty delivery_start_year or delivery_end_year is unknown, not a
+    bound: a deal still in delivery has no last year yet."""
     deliveries = _rows(tables, "arms_deliveries", "deal_id", "year", "quantity")
     deals = _rows(tables, DEALS, "deal_id", "delivery_start_year", "delivery_end_year", "quantity_delivered")
     if deliveries is None or deals is None:
@@ -428,7 +428,7 @@ def deliveries_within_deal(tables: Tables) -> Iterator[Problem]:
         start, end, year = deal["delivery_start_year"], deal["delivery_end_year"], row["year"]
         if start is not None and end is not None and end < start:
             continue  # end-after-start reports the deal; its years cannot judge the deliveries
-        if year is not None and (start is None or year < start or end is None or year > end):
+        if year is not None and ((start is not None and year < start) or (end is not None and year > end)):
             span = f"{_fmt(start)} .. {_fmt(end)}"
             yield deliveries.problem(i, ("deal_id", "year"), "deliveries-within-deal",
                                      f"{row['deal_id']} delivers in {year}, outside its delivery years {span} in "
@@ -438,11 +438,10 @@ def deliveries_within_deal(tables: Tables) -> Iterator[Problem]:
             totals[row["deal_id"]][1] = i
     for deal_id, (total, last) in totals.items():
         delivered = by_id[deal_id]["quantity_delivered"]
-        if delivered is None or total > delivered:
-            shown = "empty" if delivered is None else str(delivered)
+        if delivered is not None and total > delivered:
             yield deliveries.problem(last, ("deal_id", "quantity"), "deliveries-within-deal",
                                      f"{deal_id}'s yearly deliveries add up to {total}, more than its quantity_delivered "
-                                     f"({shown}) in {deals.file}")
+                                     f"({delivered}) in {deals.file}")
 
 
 def run_rules(pkg, tables: Tables) -> list[Problem]:
