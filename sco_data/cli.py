@@ -159,15 +159,13 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         return
     if not quiet:
         chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
-        click.echo(f"{_label(pkg)}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
+        click.echo(f"{_label(pkg)}: {len(written)} files ({chosen}) in {_shown(out_dir, pkg)}", err=True)
 
 
-def _shown(path) -> str:
-    """A path as short as it can be said: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _shown(path, pkg=None) -> str:
+    from .descriptor import shown_path
+
+    return shown_path(path, pkg.base_dir if pkg is not None and not pkg.is_bundled else None)
 
 
 def default_export_dir(pkg):
@@ -202,7 +200,7 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
         return
     if not quiet:
         since = f"since {result.previous}" if result.previous else "(first release)"
-        click.echo(f"{_label(pkg)}: released {result.version} {since} into {_shown(result.snapshot)} "
+        click.echo(f"{_label(pkg)}: released {result.version} {since} into {_shown(result.snapshot, pkg)} "
                    f"({len(result.files)} files)")
         for path in result.docs:
             click.echo(f"regenerated {pkg.display(path)}")
@@ -238,8 +236,8 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
         click.echo(json.dumps(result.to_dict()))
         return
     if via is not None:
-        click.echo(f"{_label(via)}: release {folder} is {_shown(result.folder)}")
-    done = f"{result.checked} files match {_shown(result.folder / 'SHA256SUMS')}"
+        click.echo(f"{_label(via)}: release {folder} is {_shown(result.folder, via)}")
+    done = f"{result.checked} files match {_shown(result.folder / 'SHA256SUMS', via)}"
     click.echo(done)
     if rebuild:
         click.echo(result.comparison_text())
@@ -276,7 +274,7 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
                 pkg = load_package(package_path)
                 exports = exports_dir(pkg)
                 if fmt != "json":  # a script reading --json gets the JSON alone
-                    click.echo(f"{_label(pkg)}: versions from {_shown(exports)}", err=True)
+                    click.echo(f"{_label(pkg)}: versions from {_shown(exports, pkg)}", err=True)
         a, b = resolve(old, exports), resolve(new, exports)
         result = diff_packages(a, b, a.version, b.version)
     except ScoDataError as exc:

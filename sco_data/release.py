@@ -660,12 +660,8 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
         for name in sorted(published - set(rebuilt)):
             problems.append(Problem(name, None, None, "rebuild", "published, but the rebuild does not make it"))
     result.rebuilt = rebuilt
-    if not result.differing:
-        result.comparison = "bytes"
-        result.reason = "same toolchain" if why is None else why.split(":")[0]
-    else:
-        result.comparison = "content"
-        result.reason = why or "same toolchain"
+    result.comparison = "content" if result.differing else "bytes"
+    result.reason = why or "same toolchain"
     return rebuilt, problems, result
 
 

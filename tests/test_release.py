@@ -358,3 +358,113 @@ def test_the_copy_inside_an_installed_wheel_is_not_released(tmp_path):
     bundled = copy_package(SAMPLE, tmp_path / "site-packages" / "sco_data" / "_package")
     message = refused(bundled, "0.2.0", match="inside an installed sco_data")
     assert "--package" in message
+
+
+# --- a complete release, verifiable on any toolchain --------------------------------------------
+
+def _resum(snap: Path, *names: str) -> None:
+    """Rewrite the SHA256SUMS lines of names, as whoever changed those files would."""
+    lines = []
+    for line in (snap / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        lines.append(f"{rel.sha256_file(snap / name)}  {name}" if name in names else line)
+    (snap / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+def _record_toolchain(snap: Path, **versions: str) -> None:
+    path = snap / "toolchain.json"
+    recorded = json.loads(path.read_text())
+    recorded.update(versions)
+    path.write_text(json.dumps(recorded, indent=2) + "\n")
+    _resum(snap, "toolchain.json")
+
+
+def _rewrite_parquet_same_values(path: Path) -> None:
+    """The same table written with other settings: other bytes, the same content (as a newer
+    writer would produce)."""
+    table = pq.read_table(path)
+    pq.write_table(table, path, compression="snappy", store_schema=True)
+
+
+def test_release_carries_readme_licence_and_toolchain_and_leaves_docs_current(pkg):
+    (pkg / "README.md").write_text("# Sample\n\n<!-- generated:version -->\n<!-- /generated:version -->\n")
+    (pkg / "LICENSES").mkdir()
+    (pkg / "LICENSES" / "CC-BY-4.0.txt").write_text("Creative Commons Attribution 4.0 International Public License\n")
+    result = cut(pkg, "0.1.0")
+    snap = result.snapshot
+    readme = (snap / "README.md").read_text()
+    assert readme.startswith("# Sample package, version 0.1.0\n") or "version 0.1.0" in readme.splitlines()[0]
+    for needed in ("Released 2026-11-28", "CC-BY-4.0", "## How to cite", "sha256sum -c SHA256SUMS",
+                   "sco-data verify . --rebuild"):
+        assert needed in readme, needed
+    assert (snap / "LICENSE.txt").read_text() == "Creative Commons Attribution 4.0 International Public License\n"
+    assert set(json.loads((snap / "toolchain.json").read_text())) >= {"python", "sqlite", "pyarrow", "openpyxl"}
+    with zipfile.ZipFile(snap / "sco-data-sample-0.1.0.zip") as zf:
+        names = {n.split("/", 1)[1] for n in zf.namelist()}
+    assert {"README.md", "LICENSE.txt", "toolchain.json"} <= names
+    # The docs name the new version and the zip's checksum: nothing is stale after the release.
+    from sco_data.docs import stale_docs
+
+    assert stale_docs(load_package(pkg)) == []
+    assert {p.name for p in result.docs} >= {"README.md", "data-dictionary.md"}
+    zip_sha = rel.sha256_file(snap / "sco-data-sample-0.1.0.zip")
+    assert f"Release zip SHA-256: {zip_sha}." in (pkg / "README.md").read_text()
+
+
+def test_rebuild_on_the_recorded_toolchain_compares_bytes(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    result = verify(snap, rebuild=True)
+    assert result.comparison == "bytes" and result.differing == []
+    assert result.comparison_text().endswith("rebuilt files are byte-identical (same toolchain)")
+
+
+def test_rebuild_on_another_toolchain_compares_content_and_says_why(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, pyarrow="0.0.1")
+    target = snap / "parquet" / "members.parquet"
+    _rewrite_parquet_same_values(target)
+    _resum(snap, "parquet/members.parquet")
+    result = verify(snap, rebuild=True)
+    assert result.comparison == "content"
+    assert result.differing == ["parquet/members.parquet"]
+    assert "pyarrow 0.0.1 -> " in result.reason
+    assert result.comparison_text().startswith("compared content: the toolchain differs from the one recorded: "
+                                               "pyarrow 0.0.1 -> ")
+
+
+def test_rebuild_on_the_recorded_toolchain_refuses_other_bytes(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    target = snap / "parquet" / "members.parquet"
+    _rewrite_parquet_same_values(target)
+    _resum(snap, "parquet/members.parquet")
+    with pytest.raises(ReleaseError, match="rebuild differs") as exc:
+        verify(snap, rebuild=True)
+    assert [p.file for p in exc.value.problems] == ["parquet/members.parquet"]
+    assert "with the toolchain the snapshot records" in exc.value.problems[0].message
+
+
+def test_rebuild_on_another_toolchain_refuses_other_content(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, pyarrow="0.0.1")
+    target = snap / "parquet" / "members.parquet"
+    pq.write_table(pq.read_table(target).slice(0, 1), target)
+    _resum(snap, "parquet/members.parquet")
+    with pytest.raises(ReleaseError, match="rebuild differs") as exc:
+        verify(snap, rebuild=True)
+    assert [p.file for p in exc.value.problems] == ["parquet/members.parquet"]
+    assert "its content differs" in exc.value.problems[0].message and "pyarrow 0.0.1" in exc.value.problems[0].message
+
+
+def test_verify_cli_says_which_comparison_it_made(pkg):
+    from click.testing import CliRunner
+
+    from sco_data.cli import cli
+
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, openpyxl="0.0.1")
+    out = CliRunner().invoke(cli, ["verify", str(snap), "--rebuild"])
+    assert out.exit_code == 0, out.output
+    # The same bytes came out all the same: said, with the versions that differ.
+    assert "rebuilt files are byte-identical (the toolchain differs from the one recorded: openpyxl 0.0.1 -> " in out.output
+    as_json = json.loads(CliRunner().invoke(cli, ["verify", str(snap), "--rebuild", "--json"]).stdout)
+    assert as_json["comparison"] == "bytes" and "openpyxl 0.0.1" in as_json["reason"]
