@@ -124,17 +124,25 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
         _fail(exc)
 
 
-def _export_formats() -> list[str]:
-    from .export import FORMATS
+class _FormatChoice(click.Choice):
+    """The registered export formats, looked up only when a command needs them, so that
+    `sco-data --help` does not import the exporters."""
 
-    return list(FORMATS)
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self):  # type: ignore[override]
+        from .export import FORMATS
+
+        return list(FORMATS)
 
 
 @cli.command()
 @click.option("--package", "package_path", type=click.Path(path_type=str), help=PACKAGE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=str),
               help="Folder to write (default: exports/latest beside the package). Replaced whole.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(_export_formats()),
+@click.option("--format", "formats", multiple=True, type=_FormatChoice(),
               help="A format to write; repeat for several (default: all).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the export succeeds.")
 def export(package_path: str | None, out: str | None, formats: tuple[str, ...], quiet: bool) -> None:
