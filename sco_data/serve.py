@@ -212,6 +212,7 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
     tables: dict[str, dict] = {}
     booleans: dict[str, list[str]] = {}
     source_lists: dict[str, list[str]] = {}
+    key_links: dict[str, dict] = {}
     for res in pkg.resources:
         entry: dict = {
             "title": res.descriptor.get("title", res.name),
@@ -234,6 +235,12 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
             booleans[res.name] = bools
         if guide.source_list_fields(res):
             source_lists[res.name] = guide.source_list_fields(res)
+        # Datasette links a table's single primary key to its own row and labels no foreign key
+        # that is also that key (members.iso3): the plugin does, on the row's page.
+        for link in guide.name_links(pkg, res):
+            if res.primary_key == [link.field]:
+                key_links.setdefault(res.name, {})[link.field] = {
+                    "table": link.resource, "column": link.ref_field, "label": link.label}
     from .export.sqlite import PACKAGE_TABLE
 
     tables[PACKAGE_TABLE] = {"hidden": True}
@@ -263,6 +270,7 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
                 "source_lists": source_lists,
                 "query_booleans": _everywhere(pkg, booleans),
                 "query_source_lists": _everywhere(pkg, source_lists),
+                "key_links": key_links,
                 "sources": {"table": found[0].name, "key": found[1]} if found else None,
             }
         },

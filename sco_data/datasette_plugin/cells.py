@@ -1,5 +1,7 @@
 """How `sco-data serve` shows cells: booleans as true/false, and each id of a source list as a link
-to its row in the sources table, in tables, rows and query results alike.
+to its row in the sources table, in tables, rows and query results alike; and, on a row's page, a
+primary key that is also a foreign key (members.iso3) as a link to the row it refers to, with that
+row's name, which Datasette does not do by itself.
 
 What to change is named in the metadata that sco_data.serve writes from the descriptor
 (plugins -> sco-data): the boolean and source-list columns of each table. In a query's results,
@@ -37,6 +39,9 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if value in (0, 1) and not isinstance(value, float) and _is(config, "booleans", column, table):
         return "true" if value else "false"
+    target = ((config.get("key_links") or {}).get(table) or {}).get(column) if table else None
+    if target and isinstance(value, str):
+        return _key_link(datasette, database, target, value)
     sources = config.get("sources")
     if sources and isinstance(value, str) and value.startswith("[") and _is(config, "source_lists", column, table):
         try:
@@ -51,3 +56,17 @@ def render_cell(row, value, column, table, database, datasette):
         ]
         return Markup("; ".join(links))
     return None
+
+
+def _key_link(datasette, database, target: dict, value: str):
+    async def inner():
+        db = datasette.get_database(database)
+        sql = 'SELECT "{label}" FROM "{table}" WHERE "{column}" = ?'.format(
+            **{k: str(v).replace('"', '""') for k, v in target.items()})
+        rows = (await db.execute(sql, [value])).rows
+        if not rows:
+            return None
+        href = datasette.urls.row(database, target["table"], tilde_encode(value))
+        return Markup(f'<a href="{escape(href)}">{escape(rows[0][0])}</a>&nbsp;<em>{escape(value)}</em>')
+
+    return inner
