@@ -271,7 +271,7 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
                 "query_booleans": _everywhere(pkg, booleans),
                 "query_source_lists": _everywhere(pkg, source_lists),
                 "key_links": key_links,
-                "sources": {"table": found[0].name, "key": found[1]} if found else None,
+                "source_table": {"table": found[0].name, "key": found[1]} if found else None,
             }
         },
     }

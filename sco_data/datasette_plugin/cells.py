@@ -42,7 +42,7 @@ def render_cell(row, value, column, table, database, datasette):
     target = ((config.get("key_links") or {}).get(table) or {}).get(column) if table else None
     if target and isinstance(value, str):
         return _key_link(datasette, database, target, value)
-    sources = config.get("sources")
+    sources = config.get("source_table")
     if sources and isinstance(value, str) and value.startswith("[") and _is(config, "source_lists", column, table):
         try:
             ids = json.loads(value)
