@@ -325,6 +325,44 @@ def _snapshot_parent(old: str, new: str, package_path: str | None):
     return None
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 makes the server reachable from other machines.")
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing before the server starts.")
+def serve(port: int, host: str, package_path: str | None, quiet: bool) -> None:
+    """Explore the package in a browser: Datasette over the package's SQLite (exported first to
+    exports/latest when missing or stale), with the descriptor's titles, descriptions and licence,
+    country names for codes, facets, full-text search and canned queries. Read-only. Needs the
+    `serve` extra; exit 2 when it is missing."""
+    from . import serve as srv
+
+    if not srv.datasette_available():
+        click.echo(f"error: `sco-data serve` needs Datasette, which is not installed. Install it with:\n"
+                   f"  {srv.INSTALL_HINT}", err=True)
+        sys.exit(2)
+    from .descriptor import load_package
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"… {message}", err=True)
+
+    try:
+        pkg = load_package(package_path)
+        served = srv.prepare(pkg, default_export_dir(pkg), progress=progress)
+    except ScoDataError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        click.echo(f"{pkg.name} {pkg.version}: serving {_shown(served.db)} read-only on http://{host}:{port}/ "
+                   "(Ctrl-C stops it)", err=True)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    srv.run(srv.datasette_command(served, host, port))
+
+
 def main() -> None:
     # Arrow's allocator (mimalloc) keeps freed memory for a while before handing it back; a
     # command that reads a table, checks it and writes it out then peaks a third higher than it
