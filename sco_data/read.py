@@ -267,8 +267,11 @@ def _convert(tr: TableRead, fdef: dict, raw):
         false_values = fdef.get("falseValues", list(sch.DEFAULT_FALSE))
         is_true = pc.is_in(raw, value_set=lit.strings(true_values))
         is_false = pc.is_in(raw, value_set=lit.strings(false_values))
-        report(pc.invert(pc.or_(is_true, is_false)))
-        return pc.if_else(present, is_true, lit.scalar(None, pa.bool_()))
+        known = pc.or_(is_true, is_false)
+        report(pc.invert(known))
+        # A cell that is neither true nor false has no value: reported above, it must not count
+        # as false (an enum of [true] would then report it a second time).
+        return pc.if_else(known, is_true, lit.scalar(None, pa.bool_()))
     if ftype == "date":
         ok = pc.match_substring_regex(raw, _DATE)
         parsed = pc.strptime(
