@@ -27,6 +27,10 @@ _INTEGER = r"^[+-]?[0-9]+$"
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _YEAR = r"^[0-9]{4}$"
+# What fromisoformat may judge: a full date, hours, minutes and seconds, and a zone. On its own it
+# also takes 10:00Z without seconds, the basic form 20080828T100000Z and zones with seconds,
+# which are no Table Schema date-times (Frictionless refuses them too).
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)")
 
 _HINTS = {
     "integer": "write a whole number with digits only, no separators",
@@ -292,6 +296,8 @@ def _convert(tr: TableRead, fdef: dict, raw):
                 good.append(True)
                 continue
             try:
+                if not _DATETIME.fullmatch(v):
+                    raise ValueError
                 dt = datetime.fromisoformat(v)
                 if dt.tzinfo is None:
                     raise ValueError

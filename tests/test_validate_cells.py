@@ -3,6 +3,7 @@ conformance tests (test_conformance.py) found our checks doing unlike Frictionle
 
 from __future__ import annotations
 
+import pytest
 from helpers import write_package
 
 from sco_data.descriptor import load_package
@@ -23,3 +24,21 @@ def test_a_cell_that_is_no_boolean_has_no_value(tmp_path):
     assert problems(tmp_path / "pkg", fields, [["1", "true"], ["2", "maybe"]]) == [
         "data/t.csv:3:open: [type] 'maybe' is not a valid boolean; write true or false",
     ]
+
+
+@pytest.mark.parametrize("cell", ["2008-08-28T10:00Z", "2008-08-28T10Z", "20080828T100000Z", "2008-08-28T10:00:00 Z",
+                                  "2008-08-28T10:00:00+02:00:30", "2008-08-28T10:00:00.Z", "2008-W35-4T10:00:00Z"])
+def test_a_date_time_has_seconds_and_the_extended_form(tmp_path, cell):
+    """Python's fromisoformat takes these; a Table Schema date-time is YYYY-MM-DDThh:mm:ss with a zone."""
+    fields = [{"name": "id", "type": "integer"}, {"name": "at", "type": "datetime"}]
+    assert problems(tmp_path / "pkg", fields, [["1", cell]]) == [
+        f"data/t.csv:2:at: [type] {cell!r} is not a valid datetime; write an ISO 8601 date-time with a time zone, "
+        "e.g. 2008-08-28T10:00:00Z",
+    ]
+
+
+@pytest.mark.parametrize("cell", ["2008-08-28T10:00:00Z", "2008-08-28T10:00:00.25+02:00", "2008-08-28 10:00:00Z",
+                                  "2008-08-28T10:00:00,5-0130", "2008-08-28T10:00:00+02"])
+def test_date_times_still_read(tmp_path, cell):
+    fields = [{"name": "id", "type": "integer"}, {"name": "at", "type": "datetime"}]
+    assert problems(tmp_path / "pkg", fields, [["1", cell]]) == []
