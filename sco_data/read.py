@@ -255,7 +255,7 @@ def _convert(tr: TableRead, fdef: dict, raw):
         ok = pc.match_substring_regex(raw, pattern)
         clean = pc.if_else(ok, pc.utf8_ltrim(raw, characters="+"), lit.scalar(None, pa.string()))
         try:
-            return pc.cast(clean, target)
+            typed = pc.cast(clean, target)
         except pa.ArrowInvalid:
             # Out of range for the target type: find the offending cells one by one.
             limit = 2**63 if ftype == "integer" else 2**31
@@ -263,9 +263,15 @@ def _convert(tr: TableRead, fdef: dict, raw):
             fits = [v is None or -limit <= int(v) < limit for v in vals]
             report(pc.invert(pa.array(fits)))
             kept = [v if f else None for v, f in zip(vals, fits)]
-            return pc.cast(pa.array(kept, pa.string()), target)
-        finally:
-            report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
+            typed = pc.cast(pa.array(kept, pa.string()), target)
+        report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
+        if ftype == "number":
+            # Beyond the range of a double (1e400) the cast gives infinity, which no export can
+            # write as a number: out of range, as an integer beyond 64 bits is.
+            huge = pc.invert(pc.is_finite(typed))
+            report(huge)
+            typed = pc.if_else(huge, lit.scalar(None, pa.float64()), typed)
+        return typed
     if ftype == "boolean":
         true_values = fdef.get("trueValues", list(sch.DEFAULT_TRUE))
         false_values = fdef.get("falseValues", list(sch.DEFAULT_FALSE))

@@ -42,3 +42,13 @@ def test_a_date_time_has_seconds_and_the_extended_form(tmp_path, cell):
 def test_date_times_still_read(tmp_path, cell):
     fields = [{"name": "id", "type": "integer"}, {"name": "at", "type": "datetime"}]
     assert problems(tmp_path / "pkg", fields, [["1", cell]]) == []
+
+
+@pytest.mark.parametrize("cell", ["1e400", "-1e999"])
+def test_a_number_beyond_a_double_is_out_of_range(tmp_path, cell):
+    """It was read as infinity, which the JSON export then wrote as `inf`, no JSON at all."""
+    fields = [{"name": "id", "type": "integer"}, {"name": "x", "type": "number"}]
+    assert problems(tmp_path / "pkg", fields, [["1", cell], ["2", "1e308"]]) == [
+        f"data/t.csv:2:x: [type] {cell!r} is not a valid number; write a number with a '.' decimal point and no "
+        "separators",
+    ]
