@@ -56,6 +56,15 @@ def _enum_array(fdef: dict, allowed: list, arrow_type):
         return None
 
 
+def _shown_value(value) -> str:
+    """A typed cell as a person wrote it: text quoted, dates and date-times (UTC) in ISO form."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat().replace("+00:00", "Z")
+    return repr(value)
+
+
 def _bound(value):
     """A minimum or maximum as an Arrow scalar, to be cast to the column's type."""
     import pyarrow as pa
@@ -94,7 +103,7 @@ def check_constraints(tr: TableRead) -> None:
             if value_set is not None:
                 bad = pc.invert(pc.is_in(col, value_set=value_set))
                 tr.flag(pc.and_(pc.is_valid(col), bad), name, "enum",
-                      lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
+                      lambda i: f"{_shown_value(col[i].as_py())} is not allowed; use one of: {', '.join(map(str, allowed))}")
         if isinstance(cons.get("pattern"), str) and pa.types.is_string(col.type):
             pattern = cons["pattern"]
             # Table Schema patterns match the whole value (XML Schema semantics).
@@ -113,7 +122,7 @@ def check_constraints(tr: TableRead) -> None:
                     bound = _bound(cons[key]).cast(col.type)
                 except (TypeError, ValueError, pa.ArrowException):
                     continue
-                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
+                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{_shown_value(col[i].as_py())} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
                 tr.flag(op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,

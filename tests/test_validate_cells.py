@@ -52,3 +52,14 @@ def test_a_number_beyond_a_double_is_out_of_range(tmp_path, cell):
         f"data/t.csv:2:x: [type] {cell!r} is not a valid number; write a number with a '.' decimal point and no "
         "separators",
     ]
+
+
+def test_dates_in_messages_are_written_as_dates(tmp_path):
+    fields = [{"name": "id", "type": "integer"},
+              {"name": "day", "type": "date", "constraints": {"minimum": "2000-01-01", "enum": ["2001-01-01"]}},
+              {"name": "at", "type": "datetime", "constraints": {"maximum": "2020-01-01T00:00:00Z"}}]
+    assert problems(tmp_path / "pkg", fields, [["1", "1999-12-31", "2020-01-01T02:00:00+01:00"]]) == [
+        "data/t.csv:2:at: [maximum] 2020-01-01T01:00:00Z is above the maximum 2020-01-01T00:00:00Z",
+        "data/t.csv:2:day: [enum] 1999-12-31 is not allowed; use one of: 2001-01-01",
+        "data/t.csv:2:day: [minimum] 1999-12-31 is below the minimum 2000-01-01",
+    ]
