@@ -51,6 +51,14 @@ def _enum_array(fdef: dict, allowed: list, arrow_type):
         if sch.field_type(fdef) == "date":
             days = [(dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days for v in allowed]
             return lit.values(days, pa.int32()).cast(pa.date32())
+        if sch.field_type(fdef) == "datetime":
+            # Instants, as the cells are read: the same moment in any zone is the same value.
+            moments = [dt.datetime.fromisoformat(v) for v in allowed]
+            if any(m.tzinfo is None for m in moments):
+                raise ValueError("a date-time without a zone names no instant")
+            epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+            micros = [(m - epoch) // dt.timedelta(microseconds=1) for m in moments]
+            return lit.values(micros, pa.int64()).cast(arrow_type)
         return lit.values(allowed, arrow_type)
     except (TypeError, ValueError, pa.ArrowException):
         return None

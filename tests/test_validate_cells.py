@@ -63,3 +63,18 @@ def test_dates_in_messages_are_written_as_dates(tmp_path):
         "data/t.csv:2:day: [enum] 1999-12-31 is not allowed; use one of: 2001-01-01",
         "data/t.csv:2:day: [minimum] 1999-12-31 is below the minimum 2000-01-01",
     ]
+
+
+def test_an_enum_of_date_times_is_checked(tmp_path):
+    """It was skipped: its values were never read as date-times. The same instant in another zone
+    is the same value."""
+    fields = [{"name": "id", "type": "integer"},
+              {"name": "at", "type": "datetime",
+               "constraints": {"enum": ["2024-05-01T09:00:00Z", "2024-06-01T09:00:00+02:00"]}}]
+    rows = [["1", "2024-05-01T09:00:00Z"], ["2", "2024-05-01T11:00:00+02:00"], ["3", "2024-06-01T07:00:00Z"],
+            ["4", "2024-05-01T09:00:01Z"], ["5", "2024-06-01T09:00:00Z"]]
+    allowed = "use one of: 2024-05-01T09:00:00Z, 2024-06-01T09:00:00+02:00"
+    assert problems(tmp_path / "pkg", fields, rows) == [
+        f"data/t.csv:5:at: [enum] 2024-05-01T09:00:01Z is not allowed; {allowed}",
+        f"data/t.csv:6:at: [enum] 2024-06-01T09:00:00Z is not allowed; {allowed}",
+    ]
