@@ -73,6 +73,10 @@ def _shown_value(value) -> str:
     return repr(value)
 
 
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _bound(value):
     """A minimum or maximum as an Arrow scalar, to be cast to the column's type."""
     import pyarrow as pa
@@ -104,6 +108,12 @@ def check_constraints(tr: TableRead) -> None:
             if mistyped:
                 tr.problems[before:] = [p for p in tr.problems[before:] if (p.row, p.column) not in mistyped]
         if sch.field_type(fdef) == "list":
+            # minLength and maxLength count a list's items.
+            items = pc.list_value_length(col)
+            for key, op, word in (("minLength", pc.less, "at least"), ("maxLength", pc.greater, "at most")):
+                if isinstance(cons.get(key), int) and not isinstance(cons[key], bool):
+                    tr.flag(op(items, lit.scalar(cons[key], pa.int64())), name, key,
+                            lambda i, b=cons[key], w=word: f"{_items(items[i].as_py())}; the list takes {w} {b}")
             continue
         if isinstance(cons.get("enum"), list) and cons["enum"]:
             allowed = cons["enum"]

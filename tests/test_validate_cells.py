@@ -78,3 +78,14 @@ def test_an_enum_of_date_times_is_checked(tmp_path):
         f"data/t.csv:5:at: [enum] 2024-05-01T09:00:01Z is not allowed; {allowed}",
         f"data/t.csv:6:at: [enum] 2024-06-01T09:00:00Z is not allowed; {allowed}",
     ]
+
+
+def test_a_list_is_as_long_as_its_min_and_max_length(tmp_path):
+    """minLength and maxLength of a list field were not checked at all."""
+    fields = [{"name": "id", "type": "integer"},
+              {"name": "tags", "type": "list", "delimiter": ";", "constraints": {"minLength": 2, "maxLength": 3}}]
+    rows = [["1", "a;b"], ["2", "a"], ["3", "a;b;c;d"], ["4", None], ["5", "a;b;c"]]
+    assert problems(tmp_path / "pkg", fields, rows) == [
+        "data/t.csv:3:tags: [minLength] 1 item; the list takes at least 2",
+        "data/t.csv:4:tags: [maxLength] 4 items; the list takes at most 3",
+    ]
