@@ -259,6 +259,28 @@ def _shown(key: str) -> str:
     return key.replace("\x1f", ", ")
 
 
+def _flag_empty_keys(tr: TableRead, pk: list[str]) -> None:
+    """A row whose key is empty, every part of it: key fields are never empty (Table Schema). A
+    required key field has said so already, and so has a key cell that failed its type."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = {f["name"]: f for f in tr.resource.fields}
+    if any(sch.is_required(fields[name]) for name in pk):
+        return
+    empty = reduce(pc.and_, (pc.is_null(tr.table.column(name)) for name in pk))
+    if not pc.any(empty).as_py():
+        return
+    mask = np.array(lit.combined(empty).to_numpy(zero_copy_only=False), dtype=bool)
+    mistyped = {p.row for p in tr.problems if p.rule == "type" and p.column in pk}
+    for i in np.flatnonzero(mask):
+        if tr.line(int(i)) in mistyped:
+            mask[i] = False
+    tr.flag(lit.values(mask, pa.bool_()), ", ".join(pk), "primary-key",
+            lambda i: "empty key; every row needs one to tell it apart; fill it in")
+
+
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
     import pyarrow as pa
@@ -268,6 +290,7 @@ def check_primary_key(tr: TableRead) -> None:
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
+    _flag_empty_keys(tr, pk)
     if not _has_duplicates(keys):
         return
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads

@@ -89,3 +89,32 @@ def test_a_list_is_as_long_as_its_min_and_max_length(tmp_path):
         "data/t.csv:3:tags: [minLength] 1 item; the list takes at least 2",
         "data/t.csv:4:tags: [maxLength] 4 items; the list takes at most 3",
     ]
+
+
+def test_an_empty_key_is_a_problem(tmp_path):
+    """A key field that is not marked required may still not be empty; validate --fast and export
+    let such a row through, and only the Frictionless run of validate said so. A key cell that
+    failed its type is reported once, as such."""
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    rows = [["1", "a"], [None, "b"], ["x", "c"], [None, "d"]]
+    assert problems(tmp_path / "pkg", fields, rows) == [
+        "data/t.csv:3:id: [primary-key] empty key; every row needs one to tell it apart; fill it in",
+        "data/t.csv:4:id: [type] 'x' is not a valid integer; write a whole number with digits only, no separators",
+        "data/t.csv:5:id: [primary-key] empty key; every row needs one to tell it apart; fill it in",
+    ]
+
+
+def test_an_empty_required_key_is_reported_once(tmp_path):
+    fields = [{"name": "id", "type": "integer", "constraints": {"required": True}}, {"name": "name", "type": "string"}]
+    assert problems(tmp_path / "pkg", fields, [["1", "a"], [None, "b"]]) == [
+        "data/t.csv:3:id: [required] empty, but this column is required; fill it in",
+    ]
+
+
+def test_a_composite_key_is_empty_when_every_part_is(tmp_path):
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}]
+    write_package(tmp_path / "pkg", "cells", [("t", {"fields": fields, "primaryKey": ["a", "b"]},
+                                                [["x", "1"], ["x", None], [None, "1"], [None, None]])])
+    assert [str(p) for p in validate_package(load_package(tmp_path / "pkg")).problems] == [
+        "data/t.csv:5:a, b: [primary-key] empty key; every row needs one to tell it apart; fill it in",
+    ]
