@@ -134,7 +134,9 @@ def check_constraints(tr: TableRead) -> None:
                 bad = None
             if bad is not None:
                 tr.flag(bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
-        for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
+        for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum"),
+                              ("exclusiveMinimum", pc.less_equal, "not above the exclusive minimum"),
+                              ("exclusiveMaximum", pc.greater_equal, "not below the exclusive maximum")):
             if key in cons and not pa.types.is_string(col.type):
                 try:
                     bound = _bound(cons[key]).cast(col.type)

@@ -698,14 +698,9 @@ def test_every_intentional_difference_is_real(tmp_path, difference: Difference):
 
 
 # ---------------------------------------------------------------------------------------------
-# Known disagreements where we are wrong, kept visible until fixed.
+# Disagreements found by the property tests where we were wrong, each kept as a regression test.
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "exclusiveMinimum and exclusiveMaximum are not checked by our validator, so validate --fast, export "
-    "and load accept what they forbid; only validate's Frictionless run reports them. Checking them in "
-    "validate.py also needs reference._COVERED_BY to count the new rules as covering Frictionless' "
-    "constraint-error, or validate would report each twice."))
 def test_exclusive_bounds_are_checked(tmp_path):
     fdef = {"name": "n", "type": "integer", "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 10}}
     judged = judge(one_field(tmp_path / "pkg", fdef, ["0", "5", "10"]))
@@ -713,10 +708,6 @@ def test_exclusive_bounds_are_checked(tmp_path):
     assert judged.ours == judged.theirs
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "validate (with the Frictionless run) reports an empty required key cell twice: as [required] and as "
-    "[frictionless:primary-key], since reference._COVERED_BY lets only our primary-key problems cover "
-    "Frictionless' primary-key error (likewise for a key cell that failed its type)."))
 def test_validate_reports_an_empty_key_cell_once(tmp_path):
     rows = copy.deepcopy(BASE_ROWS)
     rows["places"][3][0] = None
