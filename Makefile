@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate docs export verify bench clean
+.PHONY: build test validate docs export verify bench clean serve browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,serve]'
 	touch $@ $(STAMP)
 
 build: $(STAMP)
@@ -38,6 +38,7 @@ export: $(STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+# The browser test needs Debian's chromium; CI installs it (see .ci/run), elsewhere it is skipped.
 test: $(TEST_STAMP)
 	$(BIN)/sco-data validate --strict
 	$(BIN)/frictionless validate datapackage.json
@@ -50,6 +51,14 @@ verify: $(STAMP)
 	@for d in exports/[0-9]*/; do \
 		if [ -d "$$d" ]; then $(BIN)/sco-data verify "$$d" --rebuild || exit 1; fi; \
 	done
+
+# The package in a browser (Datasette), on http://127.0.0.1:8001/.
+serve: $(TEST_STAMP)
+	$(BIN)/sco-data serve
+
+# Debian's chromium for the browser test (as root; CI runs this from .ci/run).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
 	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis

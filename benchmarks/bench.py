@@ -29,13 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SCO = str(BIN / "sco-data")
 
-GOALS = {  # step: (baseline step, the largest ratio the issue accepts)
-    "export parquet": ("pyarrow read_csv + write_table", 1.5),
-    "export json": ("duckdb COPY TO json", 2.0),
-    "export sqlite": ("sqlite3 executemany", 1.5),
+GOALS = {  # step: (baseline step, the largest ratio accepted)
+    "validate (typed checks)": ("pyarrow vectorised validator", 2.5),
+    "export parquet": ("pyarrow read_csv + write_table", 1.3),
+    "export json": ("duckdb COPY TO json", 1.5),
+    "export sqlite": ("sqlite3 executemany", 0.6),
 }
 MEMORY_GOAL = 3.0  # peak memory of an export, as a multiple of the CSV size
-HELP_GOAL = 0.2
+HELP_GOAL = 1.3  # cold `sco-data --help`, as a multiple of `python -c "import click"`
 
 
 # ---------------------------------------------------------------- the generated package
@@ -173,7 +174,41 @@ def step_sqlite(pkg, out: Path) -> None:
     con.close()
 
 
-STEPS = {"pyarrow": step_pyarrow, "duckdb": step_duckdb, "sqlite": step_sqlite}
+def step_validator(pkg, out: Path) -> None:
+    """The least a validator does, with pyarrow alone: typed parsing, then every constraint, key
+    and foreign key as one vectorised kernel each. What `validate --fast` adds (exact line
+    numbers, calendar round trips, clean text, formula prefixes, cross-table rules) is the cost
+    this baseline leaves out."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sco_data import schema as sch
+
+    tables = {res.name: _read_arrow(res) for res in pkg.resources}
+    found = 0
+    for res in pkg.resources:
+        t = tables[res.name]
+        for fdef in res.fields:
+            col, cons = t.column(fdef["name"]), sch.constraints(fdef)
+            if cons.get("required"):
+                found += pc.sum(pc.is_null(col)).as_py() or 0
+            if cons.get("enum"):
+                found += pc.sum(pc.invert(pc.is_in(col, value_set=pa.array(cons["enum"])))).as_py() or 0
+            if cons.get("pattern") and pa.types.is_string(col.type):
+                found += pc.sum(pc.invert(pc.match_substring_regex(col, f"^(?:{cons['pattern']})$"))).as_py() or 0
+            if "minimum" in cons and not pa.types.is_string(col.type):
+                found += pc.sum(pc.less(col, cons["minimum"])).as_py() or 0
+        if res.primary_key:
+            key = t.column(res.primary_key[0])
+            found += len(key) - pc.count_distinct(key).as_py()
+        for fk in res.foreign_keys:
+            child, parent = t.column(fk["fields"][0]), tables[fk["resource"]].column(fk["ref_fields"][0])
+            found += pc.sum(pc.invert(pc.is_in(child, value_set=parent.combine_chunks()))).as_py() or 0
+    out.mkdir(parents=True)
+    (out / "found.txt").write_text(str(found))
+
+
+STEPS = {"pyarrow": step_pyarrow, "duckdb": step_duckdb, "sqlite": step_sqlite, "validator": step_validator}
 
 
 # ---------------------------------------------------------------- measuring
@@ -214,6 +249,7 @@ def run_package(label: str, pkg_dir: Path, work: Path, frictionless: bool, repea
         # openpyxl writes it cell by cell, so it is timed on the real package only.
         steps.append(("export xlsx", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / "ours-xlsx"), "--format", "xlsx", "-q"]))
     steps += [
+        ("pyarrow vectorised validator", me + ["--step", "validator", str(pkg_dir), str(work / "validator")]),
         ("pyarrow read_csv + write_table", me + ["--step", "pyarrow", str(pkg_dir), str(work / "pyarrow")]),
         ("duckdb COPY TO json", me + ["--step", "duckdb", str(pkg_dir), str(work / "duckdb")]),
         ("sqlite3 executemany", me + ["--step", "sqlite", str(pkg_dir), str(work / "sqlite")]),
@@ -255,9 +291,11 @@ def report(results: list[dict]) -> bool:
     return ok
 
 
-def help_time(runs: int = 7) -> tuple[float, float]:
+def help_time(runs: int = 7) -> tuple[float, float, float]:
+    """Cold `sco-data --help` (best, median) and the best of `python -c "import click"`, its floor."""
     times = [measure([SCO, "--help"])[0] for _ in range(runs)]
-    return min(times), statistics.median(times)
+    floor = min(measure([sys.executable, "-c", "import click"])[0] for _ in range(runs))
+    return min(times), statistics.median(times), floor
 
 
 def main() -> int:
@@ -288,14 +326,15 @@ def main() -> int:
         subprocess.run([sys.executable, __file__, "--generate", str(gen), "--rows", str(args.rows)], check=True)
         results = run_package("real", ROOT, work / "real", frictionless=True, repeat=args.repeat, xlsx=True)
         results += run_package(f"{args.rows:,}", gen, work / "gen", frictionless=args.frictionless, repeat=args.repeat)
-        best, median = help_time()
+        best, median, floor = help_time()
         ok = report(results)
-        print(f"\ncold `sco-data --help`: best {best:.3f} s, median {median:.3f} s (goal < {HELP_GOAL} s: "
-              f"{'met' if median < HELP_GOAL else 'MISSED'})")
+        help_ok = best <= HELP_GOAL * floor
+        print(f"\ncold `sco-data --help`: best {best:.3f} s, median {median:.3f} s; `python -c \"import click\"` "
+              f"{floor:.3f} s: {best / floor:.2f}× (goal ≤{HELP_GOAL}×: {'met' if help_ok else 'MISSED'})")
         print(f"generated CSV: {csv_bytes(gen) / 2**20:.0f} MB; machine: {os.cpu_count()} CPUs")
         if args.as_json:
-            Path(args.as_json).write_text(json.dumps({"steps": results, "help_s": [best, median]}, indent=2))
-        return 0 if ok and median < HELP_GOAL else 1
+            Path(args.as_json).write_text(json.dumps({"steps": results, "help_s": [best, median, floor]}, indent=2))
+        return 0 if ok and help_ok else 1
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)

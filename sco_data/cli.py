@@ -127,17 +127,25 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
         _fail(exc)
 
 
-def _export_formats() -> list[str]:
-    from .export import FORMATS
+class _FormatChoice(click.Choice):
+    """The registered export formats, looked up only when a command needs them, so that
+    `sco-data --help` does not import the exporters."""
 
-    return list(FORMATS)
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self):  # type: ignore[override]
+        from .export import FORMATS
+
+        return list(FORMATS)
 
 
 @cli.command()
 @click.option("--package", "package_path", type=click.Path(path_type=str), help=PACKAGE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=str),
               help="Folder to write (default: exports/latest beside the package). Replaced whole.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(_export_formats()),
+@click.option("--format", "formats", multiple=True, type=_FormatChoice(),
               help="A format to write; repeat for several (default: all).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the export succeeds.")
 def export(package_path: str | None, out: str | None, formats: tuple[str, ...], quiet: bool) -> None:
@@ -153,24 +161,28 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         if show:
             click.echo(f"… {message}", err=True)
 
+    from .validate import validate_package
+
     try:
         pkg = load_package(package_path)
         out_dir = Path(out) if out else default_export_dir(pkg)
-        written = export_package(pkg, out_dir, formats or None, progress=progress)
+        progress("validating")
+        report = validate_package(pkg)
+        for warning in report.warnings:
+            click.echo(str(warning), err=True)
+        written = export_package(pkg, out_dir, formats or None, report=report, progress=progress)
     except ScoDataError as exc:
         _fail(exc)
         return
     if not quiet:
         chosen = ", ".join(dict.fromkeys(formats)) if formats else "all formats"
-        click.echo(f"{_label(pkg)}: {len(written)} files ({chosen}) in {_shown(out_dir)}", err=True)
+        click.echo(f"{_label(pkg)}: {len(written)} files ({chosen}) in {_shown(out_dir, pkg)}", err=True)
 
 
-def _shown(path) -> str:
-    """A path as short as it can be said: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _shown(path, pkg=None) -> str:
+    from .descriptor import shown_path
+
+    return shown_path(path, pkg.base_dir if pkg is not None and not pkg.is_bundled else None)
 
 
 def default_export_dir(pkg):
@@ -205,7 +217,7 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
         return
     if not quiet:
         since = f"since {result.previous}" if result.previous else "(first release)"
-        click.echo(f"{_label(pkg)}: released {result.version} {since} into {_shown(result.snapshot)} "
+        click.echo(f"{_label(pkg)}: released {result.version} {since} into {_shown(result.snapshot, pkg)} "
                    f"({len(result.files)} files)")
         for path in result.docs:
             click.echo(f"regenerated {pkg.display(path)}")
@@ -241,8 +253,8 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
         click.echo(json.dumps(result.to_dict()))
         return
     if via is not None:
-        click.echo(f"{_label(via)}: release {folder} is {_shown(result.folder)}")
-    done = f"{result.checked} files match {_shown(result.folder / 'SHA256SUMS')}"
+        click.echo(f"{_label(via)}: release {folder} is {_shown(result.folder, via)}")
+    done = f"{result.checked} files match {_shown(result.folder / 'SHA256SUMS', via)}"
     click.echo(done)
     if rebuild:
         click.echo(result.comparison_text())
@@ -279,7 +291,7 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
                 pkg = load_package(package_path)
                 exports = exports_dir(pkg)
                 if fmt != "json":  # a script reading --json gets the JSON alone
-                    click.echo(f"{_label(pkg)}: versions from {_shown(exports)}", err=True)
+                    click.echo(f"{_label(pkg)}: versions from {_shown(exports, pkg)}", err=True)
         a, b = resolve(old, exports), resolve(new, exports)
         result = diff_packages(a, b, a.version, b.version)
     except ScoDataError as exc:
@@ -314,6 +326,44 @@ def _snapshot_parent(old: str, new: str, package_path: str | None):
         if released_versions(folder / "exports"):
             return folder / "exports"
     return None
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 makes the server reachable from other machines.")
+@click.option("--package", "package_path", type=click.Path(path_type=str),
+              help="A datapackage.json or a folder holding one (default: the bundled package).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing before the server starts.")
+def serve(port: int, host: str, package_path: str | None, quiet: bool) -> None:
+    """Explore the package in a browser: Datasette over the package's SQLite (exported first to
+    exports/latest when missing or stale), with the descriptor's titles, descriptions and licence,
+    country names for codes, facets, full-text search and canned queries. Read-only. Needs the
+    `serve` extra; exit 2 when it is missing."""
+    from . import serve as srv
+
+    if not srv.datasette_available():
+        click.echo(f"error: `sco-data serve` needs Datasette, which is not installed. Install it with:\n"
+                   f"  {srv.INSTALL_HINT}", err=True)
+        sys.exit(2)
+    from .descriptor import load_package
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"… {message}", err=True)
+
+    try:
+        pkg = load_package(package_path)
+        served = srv.prepare(pkg, default_export_dir(pkg), progress=progress)
+    except ScoDataError as exc:
+        _fail(exc)
+        return
+    if not quiet:
+        click.echo(f"{pkg.name} {pkg.version}: serving {_shown(served.db)} read-only on http://{host}:{port}/ "
+                   "(Ctrl-C stops it)", err=True)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    srv.run(srv.datasette_command(served, host, port))
 
 
 def main() -> None:

@@ -31,6 +31,18 @@ def find_descriptor(start: str | Path | None = None) -> Path | None:
     return None
 
 
+def shown_path(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as a command names it: relative to the working folder when it lies inside it, or
+    when both lie inside root (the package folder: `../exports/0.2.0` from its data/); elsewhere
+    absolute, which says more than a climb of ../../.."""
+    path, here = Path(path).absolute(), Path.cwd()
+    inside_root = root is not None and here.is_relative_to(Path(root).absolute()) and path.is_relative_to(
+        Path(root).absolute())
+    if path.is_relative_to(here) or inside_root:
+        return os.path.relpath(path, here)
+    return str(path)
+
+
 def bundled_version() -> str:
     """The version of the package shipped with sco_data, which is the toolkit's own version."""
     return str(json.loads(default_descriptor().read_text(encoding="utf-8")).get("version", ""))
@@ -119,12 +131,7 @@ class Package:
         inside an installed sco_data, said to be that."""
         if self.is_bundled:
             return f"the copy bundled with sco_data, {self.descriptor_path}"
-        path, here = self.descriptor_path.absolute(), Path.cwd()
-        # Relative where that is short (the package around or below the working folder);
-        # elsewhere the absolute path says more than a climb of ../../..
-        if path.is_relative_to(here) or here.is_relative_to(path.parent):
-            return os.path.relpath(path, here)
-        return str(path)
+        return shown_path(self.descriptor_path, self.base_dir)
 
     def display(self, path: Path) -> str:
         """A path as a person should see it in a message: relative to the package folder."""

@@ -27,6 +27,10 @@ _INTEGER = r"^[+-]?[0-9]+$"
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _YEAR = r"^[0-9]{4}$"
+# What fromisoformat may judge: a full date, hours, minutes and seconds, and a zone. On its own it
+# also takes 10:00Z without seconds, the basic form 20080828T100000Z and zones with seconds,
+# which are no Table Schema date-times (Frictionless refuses them too).
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)")
 
 _HINTS = {
     "integer": "write a whole number with digits only, no separators",
@@ -251,7 +255,7 @@ def _convert(tr: TableRead, fdef: dict, raw):
         ok = pc.match_substring_regex(raw, pattern)
         clean = pc.if_else(ok, pc.utf8_ltrim(raw, characters="+"), lit.scalar(None, pa.string()))
         try:
-            return pc.cast(clean, target)
+            typed = pc.cast(clean, target)
         except pa.ArrowInvalid:
             # Out of range for the target type: find the offending cells one by one.
             limit = 2**63 if ftype == "integer" else 2**31
@@ -259,16 +263,25 @@ def _convert(tr: TableRead, fdef: dict, raw):
             fits = [v is None or -limit <= int(v) < limit for v in vals]
             report(pc.invert(pa.array(fits)))
             kept = [v if f else None for v, f in zip(vals, fits)]
-            return pc.cast(pa.array(kept, pa.string()), target)
-        finally:
-            report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
+            typed = pc.cast(pa.array(kept, pa.string()), target)
+        report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
+        if ftype == "number":
+            # Beyond the range of a double (1e400) the cast gives infinity, which no export can
+            # write as a number: out of range, as an integer beyond 64 bits is.
+            huge = pc.invert(pc.is_finite(typed))
+            report(huge)
+            typed = pc.if_else(huge, lit.scalar(None, pa.float64()), typed)
+        return typed
     if ftype == "boolean":
         true_values = fdef.get("trueValues", list(sch.DEFAULT_TRUE))
         false_values = fdef.get("falseValues", list(sch.DEFAULT_FALSE))
         is_true = pc.is_in(raw, value_set=lit.strings(true_values))
         is_false = pc.is_in(raw, value_set=lit.strings(false_values))
-        report(pc.invert(pc.or_(is_true, is_false)))
-        return pc.if_else(present, is_true, lit.scalar(None, pa.bool_()))
+        known = pc.or_(is_true, is_false)
+        report(pc.invert(known))
+        # A cell that is neither true nor false has no value: reported above, it must not count
+        # as false (an enum of [true] would then report it a second time).
+        return pc.if_else(known, is_true, lit.scalar(None, pa.bool_()))
     if ftype == "date":
         ok = pc.match_substring_regex(raw, _DATE)
         parsed = pc.strptime(
@@ -289,6 +302,8 @@ def _convert(tr: TableRead, fdef: dict, raw):
                 good.append(True)
                 continue
             try:
+                if not _DATETIME.fullmatch(v):
+                    raise ValueError
                 dt = datetime.fromisoformat(v)
                 if dt.tzinfo is None:
                     raise ValueError

@@ -23,8 +23,11 @@ from .read import TableRead
 # problem of ours on the same line.
 _COVERED_BY = {
     "type-error": {"type"},
-    "constraint-error": {"type", "required", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"},
-    "primary-key": {"primary-key"},
+    "constraint-error": {"type", "required", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum",
+                         "exclusiveMaximum", "minLength", "maxLength"},
+    # An empty or mistyped key cell: we report why the cell is wrong, once; Frictionless also calls
+    # the key a duplicate or missing.
+    "primary-key": {"primary-key", "required", "type"},
     "foreign-key": {"foreign-key"},
 }
 # Errors about a whole file, which Frictionless repeats on every table that refers to a broken one.

@@ -186,16 +186,17 @@ def export_formats(published: Path | None = None) -> list[str]:
     return [name for name in names if (published / getattr(FORMATS[name], "OUTPUT", name)).exists()]
 
 
-def build_exports(snap: Path, formats: list[str] | None = None) -> list[str]:
+def build_exports(snap: Path, formats: list[str] | None = None, layouts: dict[str, int] | None = None) -> list[str]:
     """From snap/datapackage.json and snap/csv/ alone: the exports, the record of the toolchain
     that wrote them (toolchain.json), the zip and SHA256SUMS.
-    snap must be a scratch folder (a release's temp dir or a verify rebuild): files are added."""
+    snap must be a scratch folder (a release's temp dir or a verify rebuild): files are added.
+    layouts: the layout of a format that has several, as a published snapshot holds it."""
     from .export import export_package
 
     pkg = load_package(snap)
     version = require_version(pkg)
     scratch = snap / ".exports-build"
-    export_package(pkg, scratch, formats if formats is not None else export_formats())
+    export_package(pkg, scratch, formats if formats is not None else export_formats(), layouts=layouts)
     for rel in _files(scratch):
         target = snap / rel
         if target.exists():
@@ -648,7 +649,10 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
                 shutil.copyfile(folder / name, work / name)
         shutil.copytree(folder / CSV_DIR, work / CSV_DIR)
         inputs = set(_files(work))
-        built = build_exports(work, export_formats(folder))
+        from .export import published_layouts
+
+        # A format whose layout changed since (the workbook) is rebuilt in the snapshot's layout.
+        built = build_exports(work, export_formats(folder), published_layouts(folder))
         rebuilt = [n for n in built if n not in inputs and n not in NOT_CONTENT]
         published = set(_files(folder)) - inputs - NOT_CONTENT
         tables = {res.name for res in load_package(work).resources}
@@ -671,12 +675,8 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
         for name in sorted(published - set(rebuilt)):
             problems.append(Problem(name, None, None, "rebuild", "published, but the rebuild does not make it"))
     result.rebuilt = rebuilt
-    if not result.differing:
-        result.comparison = "bytes"
-        result.reason = "same toolchain" if why is None else why.split(":")[0]
-    else:
-        result.comparison = "content"
-        result.reason = why or "same toolchain"
+    result.comparison = "content" if result.differing else "bytes"
+    result.reason = why or "same toolchain"
     return rebuilt, problems, result
 
 

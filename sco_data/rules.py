@@ -421,6 +421,41 @@ def deal_parties(tables: Tables) -> Iterator[Problem]:
                                 f"{row['supplier_iso3']} is both supplier and recipient; a deal needs two states")
 
 
+@rule("deliveries-within-deal")
+def deliveries_within_deal(tables: Tables) -> Iterator[Problem]:
+    """A deal's yearly deliveries (arms_deliveries) fall within its delivery_start_year ..
+    delivery_end_year, and their quantities add up to no more than its quantity_delivered (when
+    that total is known). An empty delivery_start_year or delivery_end_year is unknown, not a
+    bound: a deal still in delivery has no last year yet."""
+    deliveries = _rows(tables, "arms_deliveries", "deal_id", "year", "quantity")
+    deals = _rows(tables, DEALS, "deal_id", "delivery_start_year", "delivery_end_year", "quantity_delivered")
+    if deliveries is None or deals is None:
+        return
+    by_id = {row["deal_id"]: row for _, row in deals if row["deal_id"] is not None}
+    totals: dict[str, list] = defaultdict(lambda: [0, None])  # deal -> [sum so far, last line index]
+    for i, row in deliveries:
+        deal = by_id.get(row["deal_id"])
+        if deal is None:
+            continue  # the foreign key says so
+        start, end, year = deal["delivery_start_year"], deal["delivery_end_year"], row["year"]
+        if start is not None and end is not None and end < start:
+            continue  # end-after-start reports the deal; its years cannot judge the deliveries
+        if year is not None and ((start is not None and year < start) or (end is not None and year > end)):
+            span = f"{_fmt(start)} .. {_fmt(end)}"
+            yield deliveries.problem(i, ("deal_id", "year"), "deliveries-within-deal",
+                                     f"{row['deal_id']} delivers in {year}, outside its delivery years {span} in "
+                                     f"{deals.file}; fix the year or the deal's delivery_start_year/delivery_end_year")
+        if row["quantity"] is not None:
+            totals[row["deal_id"]][0] += row["quantity"]
+            totals[row["deal_id"]][1] = i
+    for deal_id, (total, last) in totals.items():
+        delivered = by_id[deal_id]["quantity_delivered"]
+        if delivered is not None and total > delivered:
+            yield deliveries.problem(last, ("deal_id", "quantity"), "deliveries-within-deal",
+                                     f"{deal_id}'s yearly deliveries add up to {total}, more than its quantity_delivered "
+                                     f"({delivered}) in {deals.file}")
+
+
 def run_rules(pkg, tables: Tables) -> list[Problem]:
     """Every registered rule, at most MAX_PROBLEMS_PER_COLUMN problems per rule and column of a
     file (then one line saying how many more), as the typed checks do."""

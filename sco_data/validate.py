@@ -51,9 +51,30 @@ def _enum_array(fdef: dict, allowed: list, arrow_type):
         if sch.field_type(fdef) == "date":
             days = [(dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days for v in allowed]
             return lit.values(days, pa.int32()).cast(pa.date32())
+        if sch.field_type(fdef) == "datetime":
+            # Instants, as the cells are read: the same moment in any zone is the same value.
+            moments = [dt.datetime.fromisoformat(v) for v in allowed]
+            if any(m.tzinfo is None for m in moments):
+                raise ValueError("a date-time without a zone names no instant")
+            epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+            micros = [(m - epoch) // dt.timedelta(microseconds=1) for m in moments]
+            return lit.values(micros, pa.int64()).cast(arrow_type)
         return lit.values(allowed, arrow_type)
     except (TypeError, ValueError, pa.ArrowException):
         return None
+
+
+def _shown_value(value) -> str:
+    """A typed cell as a person wrote it: text quoted, dates and date-times (UTC) in ISO form."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat().replace("+00:00", "Z")
+    return repr(value)
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
 
 
 def _bound(value):
@@ -87,6 +108,12 @@ def check_constraints(tr: TableRead) -> None:
             if mistyped:
                 tr.problems[before:] = [p for p in tr.problems[before:] if (p.row, p.column) not in mistyped]
         if sch.field_type(fdef) == "list":
+            # minLength and maxLength count a list's items.
+            items = pc.list_value_length(col)
+            for key, op, word in (("minLength", pc.less, "at least"), ("maxLength", pc.greater, "at most")):
+                if isinstance(cons.get(key), int) and not isinstance(cons[key], bool):
+                    tr.flag(op(items, lit.scalar(cons[key], pa.int64())), name, key,
+                            lambda i, b=cons[key], w=word: f"{_items(items[i].as_py())}; the list takes {w} {b}")
             continue
         if isinstance(cons.get("enum"), list) and cons["enum"]:
             allowed = cons["enum"]
@@ -94,7 +121,7 @@ def check_constraints(tr: TableRead) -> None:
             if value_set is not None:
                 bad = pc.invert(pc.is_in(col, value_set=value_set))
                 tr.flag(pc.and_(pc.is_valid(col), bad), name, "enum",
-                      lambda i: f"{col[i].as_py()!r} is not allowed; use one of: {', '.join(map(str, allowed))}")
+                      lambda i: f"{_shown_value(col[i].as_py())} is not allowed; use one of: {', '.join(map(str, allowed))}")
         if isinstance(cons.get("pattern"), str) and pa.types.is_string(col.type):
             pattern = cons["pattern"]
             # Table Schema patterns match the whole value (XML Schema semantics).
@@ -107,13 +134,15 @@ def check_constraints(tr: TableRead) -> None:
                 bad = None
             if bad is not None:
                 tr.flag(bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
-        for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum")):
+        for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum"),
+                              ("exclusiveMinimum", pc.less_equal, "not above the exclusive minimum"),
+                              ("exclusiveMaximum", pc.greater_equal, "not below the exclusive maximum")):
             if key in cons and not pa.types.is_string(col.type):
                 try:
                     bound = _bound(cons[key]).cast(col.type)
                 except (TypeError, ValueError, pa.ArrowException):
                     continue
-                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{col[i].as_py()!r} is {w} {b}")
+                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{_shown_value(col[i].as_py())} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
                 tr.flag(op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
@@ -232,6 +261,28 @@ def _shown(key: str) -> str:
     return key.replace("\x1f", ", ")
 
 
+def _flag_empty_keys(tr: TableRead, pk: list[str]) -> None:
+    """A row whose key is empty, every part of it: key fields are never empty (Table Schema). A
+    required key field has said so already, and so has a key cell that failed its type."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = {f["name"]: f for f in tr.resource.fields}
+    if any(sch.is_required(fields[name]) for name in pk):
+        return
+    empty = reduce(pc.and_, (pc.is_null(tr.table.column(name)) for name in pk))
+    if not pc.any(empty).as_py():
+        return
+    mask = np.array(lit.combined(empty).to_numpy(zero_copy_only=False), dtype=bool)
+    mistyped = {p.row for p in tr.problems if p.rule == "type" and p.column in pk}
+    for i in np.flatnonzero(mask):
+        if tr.line(int(i)) in mistyped:
+            mask[i] = False
+    tr.flag(lit.values(mask, pa.bool_()), ", ".join(pk), "primary-key",
+            lambda i: "empty key; every row needs one to tell it apart; fill it in")
+
+
 def check_primary_key(tr: TableRead) -> None:
     import numpy as np
     import pyarrow as pa
@@ -241,6 +292,7 @@ def check_primary_key(tr: TableRead) -> None:
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
+    _flag_empty_keys(tr, pk)
     if not _has_duplicates(keys):
         return
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads

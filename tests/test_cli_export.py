@@ -110,3 +110,26 @@ def test_validate_and_export_do_not_import_pandas(sample, tmp_path):
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
     assert (tmp_path / "out" / "parquet" / "members.parquet").is_file()
+
+
+def test_a_plain_frictionless_package_exports_with_warnings(tmp_path):
+    """No version, no licence, no $schema, no descriptions: stock Frictionless accepts it, and so
+    does export, printing what a published package should add."""
+    import frictionless
+
+    pkg = tmp_path / "plain"
+    (pkg / "data").mkdir(parents=True)
+    (pkg / "data" / "cities.csv").write_text("id,name,founded\n1,Shanghai,1291-01-01\n2,Astana,1830-05-07\n")
+    (pkg / "datapackage.json").write_text(json.dumps({
+        "name": "plain",
+        "resources": [{"name": "cities", "path": "data/cities.csv", "schema": {"fields": [
+            {"name": "id", "type": "integer"}, {"name": "name", "type": "string"}, {"name": "founded", "type": "date"}]}}],
+    }))
+    assert frictionless.validate(str(pkg / "datapackage.json")).valid
+    result = CliRunner().invoke(cli, ["export", "--package", str(pkg), "--out", str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "[metadata-version] warning: no version" in result.stderr
+    assert "[metadata-description] warning: no description" in result.stderr
+    assert json.loads((tmp_path / "out" / "json" / "cities.json").read_text())[1]["founded"] == "1830-05-07"
+    strict = CliRunner().invoke(cli, ["validate", "--strict", str(pkg)])
+    assert strict.exit_code == 1 and "invalid" in strict.stderr

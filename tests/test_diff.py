@@ -117,7 +117,7 @@ def test_removing_rows_others_refer_to_needs_major(pair):
 
 def test_removing_unreferenced_rows_is_a_patch(pair):
     _, new = pair
-    delete_rows(new, "arms_deals", "rus-chn-su27-licence")
+    delete_rows(new, "georgia_positions", "CHN")
     assert diff(pair).required_bump() == PATCH
 
 

@@ -130,7 +130,7 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     cut(pkg, "0.1.0")
     add_rows(pkg, "countries", ["IND", "India"])
     set_cell(pkg, "military_exercises", "peace-mission-2007", "troops_total", "6500")
-    delete_rows(pkg, "arms_deals", "rus-chn-su27-licence")
+    delete_rows(pkg, "georgia_positions", "CHN")
     result = cut(pkg, "0.2.0", "2026-12-01")
     assert result.previous == "0.1.0" and result.required == "minor"
 
@@ -138,7 +138,7 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     d = diff_packages(resolve("0.1.0", exports), resolve("0.2.0", exports))
     by_name = {t.name: t for t in d.tables}
     assert by_name["countries"].added == [("IND",)]
-    assert by_name["arms_deals"].removed == [("rus-chn-su27-licence",)]
+    assert by_name["georgia_positions"].removed == [("CHN",)]
     assert by_name["military_exercises"].changed[0].cells == {"troops_total": (6000, 6500)}
 
     # The changelog: Unreleased emptied, its entries and the data changes under the new section.
@@ -146,12 +146,16 @@ def test_full_cycle_release_change_release_diff_verify_tamper(pkg):
     head, rest = text.split("## [0.2.0] - 2026-12-01\n", 1)
     assert head.endswith("## [Unreleased]\n\n")
     section = rest.split("## [0.1.0]", 1)[0]
-    assert "### Added\n- `countries`: 1 row: `IND`.\n" in section
-    assert "### Changed\n- `military_exercises`: 1 row changed: `peace-mission-2007` (troops_total).\n" in section
-    assert "### Removed\n- `arms_deals`: 1 row: `rus-chn-su27-licence`.\n" in section
+    # The data's changes (computed) under ### Data, the software's (written) under ### Toolkit.
+    assert section.startswith("\n### Data\n\n#### Added\n- `countries`: 1 row: `IND`.\n")
+    assert "#### Changed\n- `military_exercises`: 1 row changed: `peace-mission-2007` (troops_total).\n" in section
+    assert "#### Removed\n- `georgia_positions`: 1 row: `CHN`.\n" in section
+    assert "### Toolkit" not in section
     first = rest.split("## [0.1.0] - 2026-11-28\n", 1)[1]
-    assert "- `sco-data release`: versioned snapshots.\n" in first and "### Fixed\n- A fix worth noting." in first
-    assert "- `countries`: new table, 5 rows: `CHN`, `KAZ`, `MNG`, `RUS`, `UZB`." in first
+    data, toolkit = first.split("### Toolkit\n", 1)
+    assert "- `countries`: new table, 5 rows: `CHN`, `KAZ`, `MNG`, `RUS`, `UZB`." in data
+    assert "#### Added\n- `sco-data release`: versioned snapshots.\n" in toolkit
+    assert "#### Fixed\n- A fix worth noting." in toolkit
 
     index = json.loads((exports / "releases.json").read_text())
     assert index["latest"] == "0.2.0" and [r["version"] for r in index["releases"]] == ["0.2.0", "0.1.0"]
@@ -344,7 +348,7 @@ def test_rebuild_makes_only_the_formats_a_snapshot_has(pkg, monkeypatch):
     monkeypatch.setitem(FORMATS, "rowcount", SimpleNamespace(OUTPUT="rows.txt", write=write))
     verify(pkg / "exports" / "0.1.0", rebuild=True)
     result = cut(pkg, "0.1.1")
-    assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 1\n")
+    assert (result.snapshot / "rows.txt").read_text().startswith("arms_deals 2\narms_deliveries 2\n")
     verify(result.snapshot, rebuild=True)
 
 
@@ -354,3 +358,113 @@ def test_the_copy_inside_an_installed_wheel_is_not_released(tmp_path):
     bundled = copy_package(SAMPLE, tmp_path / "site-packages" / "sco_data" / "_package")
     message = refused(bundled, "0.2.0", match="inside an installed sco_data")
     assert "--package" in message
+
+
+# --- a complete release, verifiable on any toolchain --------------------------------------------
+
+def _resum(snap: Path, *names: str) -> None:
+    """Rewrite the SHA256SUMS lines of names, as whoever changed those files would."""
+    lines = []
+    for line in (snap / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        lines.append(f"{rel.sha256_file(snap / name)}  {name}" if name in names else line)
+    (snap / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+def _record_toolchain(snap: Path, **versions: str) -> None:
+    path = snap / "toolchain.json"
+    recorded = json.loads(path.read_text())
+    recorded.update(versions)
+    path.write_text(json.dumps(recorded, indent=2) + "\n")
+    _resum(snap, "toolchain.json")
+
+
+def _rewrite_parquet_same_values(path: Path) -> None:
+    """The same table written with other settings: other bytes, the same content (as a newer
+    writer would produce)."""
+    table = pq.read_table(path)
+    pq.write_table(table, path, compression="snappy", store_schema=True)
+
+
+def test_release_carries_readme_licence_and_toolchain_and_leaves_docs_current(pkg):
+    (pkg / "README.md").write_text("# Sample\n\n<!-- generated:version -->\n<!-- /generated:version -->\n")
+    (pkg / "LICENSES").mkdir()
+    (pkg / "LICENSES" / "CC-BY-4.0.txt").write_text("Creative Commons Attribution 4.0 International Public License\n")
+    result = cut(pkg, "0.1.0")
+    snap = result.snapshot
+    readme = (snap / "README.md").read_text()
+    assert readme.startswith("# Sample package, version 0.1.0\n") or "version 0.1.0" in readme.splitlines()[0]
+    for needed in ("Released 2026-11-28", "CC-BY-4.0", "## How to cite", "sha256sum -c SHA256SUMS",
+                   "sco-data verify . --rebuild"):
+        assert needed in readme, needed
+    assert (snap / "LICENSE.txt").read_text() == "Creative Commons Attribution 4.0 International Public License\n"
+    assert set(json.loads((snap / "toolchain.json").read_text())) >= {"python", "sqlite", "pyarrow", "openpyxl"}
+    with zipfile.ZipFile(snap / "sco-data-sample-0.1.0.zip") as zf:
+        names = {n.split("/", 1)[1] for n in zf.namelist()}
+    assert {"README.md", "LICENSE.txt", "toolchain.json"} <= names
+    # The docs name the new version and the zip's checksum: nothing is stale after the release.
+    from sco_data.docs import stale_docs
+
+    assert stale_docs(load_package(pkg)) == []
+    assert {p.name for p in result.docs} >= {"README.md", "data-dictionary.md"}
+    zip_sha = rel.sha256_file(snap / "sco-data-sample-0.1.0.zip")
+    assert f"Release zip SHA-256: {zip_sha}." in (pkg / "README.md").read_text()
+
+
+def test_rebuild_on_the_recorded_toolchain_compares_bytes(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    result = verify(snap, rebuild=True)
+    assert result.comparison == "bytes" and result.differing == []
+    assert result.comparison_text().endswith("rebuilt files are byte-identical (same toolchain)")
+
+
+def test_rebuild_on_another_toolchain_compares_content_and_says_why(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, pyarrow="0.0.1")
+    target = snap / "parquet" / "members.parquet"
+    _rewrite_parquet_same_values(target)
+    _resum(snap, "parquet/members.parquet")
+    result = verify(snap, rebuild=True)
+    assert result.comparison == "content"
+    assert result.differing == ["parquet/members.parquet"]
+    assert "pyarrow 0.0.1 -> " in result.reason
+    assert result.comparison_text().startswith("compared content: the toolchain differs from the one recorded: "
+                                               "pyarrow 0.0.1 -> ")
+
+
+def test_rebuild_on_the_recorded_toolchain_refuses_other_bytes(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    target = snap / "parquet" / "members.parquet"
+    _rewrite_parquet_same_values(target)
+    _resum(snap, "parquet/members.parquet")
+    with pytest.raises(ReleaseError, match="rebuild differs") as exc:
+        verify(snap, rebuild=True)
+    assert [p.file for p in exc.value.problems] == ["parquet/members.parquet"]
+    assert "with the toolchain the snapshot records" in exc.value.problems[0].message
+
+
+def test_rebuild_on_another_toolchain_refuses_other_content(pkg):
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, pyarrow="0.0.1")
+    target = snap / "parquet" / "members.parquet"
+    pq.write_table(pq.read_table(target).slice(0, 1), target)
+    _resum(snap, "parquet/members.parquet")
+    with pytest.raises(ReleaseError, match="rebuild differs") as exc:
+        verify(snap, rebuild=True)
+    assert [p.file for p in exc.value.problems] == ["parquet/members.parquet"]
+    assert "its content differs" in exc.value.problems[0].message and "pyarrow 0.0.1" in exc.value.problems[0].message
+
+
+def test_verify_cli_says_which_comparison_it_made(pkg):
+    from click.testing import CliRunner
+
+    from sco_data.cli import cli
+
+    snap = cut(pkg, "0.1.0").snapshot
+    _record_toolchain(snap, openpyxl="0.0.1")
+    out = CliRunner().invoke(cli, ["verify", str(snap), "--rebuild"])
+    assert out.exit_code == 0, out.output
+    # The same bytes came out all the same: said, with the versions that differ.
+    assert "rebuilt files are byte-identical (the toolchain differs from the one recorded: openpyxl 0.0.1 -> " in out.output
+    as_json = json.loads(CliRunner().invoke(cli, ["verify", str(snap), "--rebuild", "--json"]).stdout)
+    assert as_json["comparison"] == "bytes" and "openpyxl 0.0.1" in as_json["reason"]

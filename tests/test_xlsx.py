@@ -1,4 +1,6 @@
-"""The workbook writer: types, links, frozen headers, text that stays text, same bytes every time."""
+"""The workbook writer: types, links, frozen headers, text that stays text, same bytes every time;
+and a workbook that explains itself: the Columns sheet, header comments, names beside codes,
+TRUE/FALSE, wrapped text, print setup, source links, an About sheet where nothing spills."""
 
 from __future__ import annotations
 
@@ -41,9 +43,9 @@ def workbook(sample, tmp_path):
     return openpyxl.load_workbook(paths[0])
 
 
-def test_sheets_about_first_then_one_per_table(workbook, sample):
+def test_sheets_about_and_columns_first_then_one_per_table(workbook, sample):
     pkg = load_package(sample)
-    assert workbook.sheetnames == ["About"] + [r.name for r in pkg.resources]
+    assert workbook.sheetnames == ["About", "Columns"] + [r.name for r in pkg.resources]
 
 
 def test_about_sheet_explains_the_package(workbook):
@@ -52,8 +54,13 @@ def test_about_sheet_explains_the_package(workbook):
     assert about["Released"] == "2026-11-28"
     assert about["Data licence"] == "Creative Commons Attribution 4.0 (CC-BY-4.0)"
     assert "version 0.1.0 [Data set]. CC-BY-4.0." in about["How to cite"]
-    assert about["members"] == 4  # one line per table: sheet, rows, description
     assert workbook["About"]["B6"].hyperlink.target == "https://creativecommons.org/licenses/by/4.0/"
+    # One line per sheet: a link to it, its description, its rows.
+    rows = {row[0].value: row for row in workbook["About"].iter_rows() if row[0].value}
+    assert rows["members"][2].value == 4
+    assert "full member" in rows["members"][1].value
+    assert rows["members"][0].hyperlink.location == "'members'!A1"
+    assert rows["Columns"][0].hyperlink.location == "'Columns'!A1"
 
 
 def test_header_is_bold_and_frozen(workbook):
@@ -68,7 +75,7 @@ def test_real_types(workbook):
     assert summit["start_date"].value == datetime(2001, 6, 14)
     assert summit["start_date"].is_date and summit["start_date"].number_format == "yyyy-mm-dd"
     assert summit["year"].value == 2001 and summit["year"].data_type == "n"
-    assert summit["source_ids"].value == "test-ref; katz-2008"
+    assert summit["source_ids"].value == "test-ref; katz-2008"  # readable, as the CSV lists them
     assert summit["outcomes"].value == 'Founding, "quoted" text'
     deal = row_where(workbook["arms_deals"], "deal_id", "rus-chn-su27-licence")
     assert deal["licensed_production"].value is True and deal["licensed_production"].data_type == "b"
@@ -119,7 +126,7 @@ def test_zero_rows(sample, tmp_path):
     pkg, tables = typed_tables(sample)
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
     assert wb["members"].max_row == 1
-    assert [c.value for c in wb["members"][1]][:2] == ["iso3", "joined_date"]
+    assert [c.value for c in wb["members"][1]][:3] == ["iso3", "name", "joined_date"]
 
 
 def test_characters_xml_cannot_hold_are_escaped_as_spreadsheets_expect(sample, tmp_path):
@@ -173,10 +180,210 @@ def test_a_package_unrelated_to_the_sco(tmp_path):
     folder = write_package(tmp_path / "pkg", "other", [(name, schema, rows)], created="2024-03-01T00:00:00Z")
     pkg, tables = typed_tables(folder)
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
-    sheet = wb.sheetnames[1]
+    sheet = wb.sheetnames[2]
     assert len(sheet) == 31 and name.startswith(sheet)
     first = row_where(wb[sheet], "id", 1)
     assert first["seen at"].value == datetime(2024, 2, 29, 21, 30)  # UTC
     assert first["tags"].value == "a; b"
     assert first["ratio"].value == 0.25
     assert row_where(wb[sheet], "id", 2)["seen at"].value is None
+
+
+# --------------------------------------------------------------------------- a workbook that explains itself
+
+
+def descriptor_fields(pkg):
+    return [(res, fdef) for res in pkg.resources for fdef in res.fields]
+
+
+def test_columns_sheet_describes_every_column(workbook, sample):
+    pkg = load_package(sample)
+    ws = workbook["Columns"]
+    heads = [c.value for c in ws[1]]
+    assert heads == ["table", "column", "type", "required", "allowed values", "description"]
+    rows = {(r[0].value, r[1].value): dict(zip(heads, (c.value for c in r))) for r in ws.iter_rows(min_row=2)}
+    for res, fdef in descriptor_fields(pkg):
+        row = rows[(res.name, fdef["name"])]
+        assert row["description"] == " ".join(fdef["description"].split())
+        assert row["required"] is bool(fdef.get("constraints", {}).get("required"))
+    status = rows[("observers", "status")]
+    assert status["allowed values"] == "one of: observer, dialogue_partner, partner"
+    assert status["type"] == "text"
+    assert rows[("members", "joined_date")]["type"] == "date (YYYY-MM-DD)"
+    assert rows[("members", "iso3")]["allowed values"] == "iso3 of countries"
+    assert rows[("members", "source_ids")]["allowed values"] == "source_id values of sources"
+    # The derived columns are listed too, and say so.
+    assert rows[("arms_deals", "supplier_name")]["type"] == "text (derived)"
+    assert "not a column of the CSV" in rows[("arms_deals", "supplier_name")]["description"]
+    assert ws.freeze_panes == "A2"
+
+
+def test_every_header_carries_its_description_as_a_comment(workbook, sample):
+    pkg = load_package(sample)
+    for res in pkg.resources:
+        headers = {c.value: c for c in workbook[res.name][1]}
+        for fdef in res.fields:
+            comment = headers[fdef["name"]].comment
+            assert comment is not None, (res.name, fdef["name"])
+            assert comment.text.startswith(" ".join(fdef["description"].split()))
+        assert set(res.field_names) <= set(headers)
+
+
+def test_a_name_beside_every_country_code(workbook, sample):
+    pkg = load_package(sample)
+    names = {r["iso3"].value: r["name"].value for r in
+             (row_where(workbook["countries"], "iso3", code) for code in ("CHN", "RUS", "KAZ"))}
+    deal = row_where(workbook["arms_deals"], "deal_id", "rus-chn-su27-licence")
+    heads = [c.value for c in workbook["arms_deals"][1]]
+    assert heads[heads.index("supplier_iso3") + 1] == "supplier_name"
+    assert heads[heads.index("recipient_iso3") + 1] == "recipient_name"
+    assert deal["supplier_name"].value == names["RUS"] == "Russia"
+    assert deal["recipient_name"].value == names["CHN"]
+    assert deal["supplier_name"].font.i  # derived: grey italics
+    china = row_where(workbook["members"], "iso3", "CHN")
+    assert china["name"].value == names["CHN"]
+    # Every code that refers to countries, in every sheet, has its name beside it.
+    for res in pkg.resources:
+        heads = [c.value for c in workbook[res.name][1]]
+        for fk in res.foreign_keys:
+            if fk["resource"] == "countries" and res.name != "countries":
+                after = heads[heads.index(fk["fields"][0]) + 1]
+                assert after.endswith("name"), (res.name, fk["fields"])
+                col = heads.index(after) + 1
+                codes = heads.index(fk["fields"][0]) + 1
+                ws = workbook[res.name]
+                for r in range(2, ws.max_row + 1):
+                    code = ws.cell(r, codes).value
+                    if code in names:
+                        assert ws.cell(r, col).value == names[code]
+
+
+def test_two_codes_of_one_kind_get_distinct_name_columns(workbook):
+    heads = [c.value for c in workbook["exercise_participants"][1]]
+    assert heads[:4] == ["exercise_id", "exercise_id_name", "iso3", "iso3_name"]
+    row = row_where(workbook["exercise_participants"], "iso3", "RUS")
+    assert row["iso3_name"].value == "Russia"
+    assert row["exercise_id_name"].value  # the exercise's name from military_exercises
+
+
+def test_booleans_are_true_false_everywhere(workbook, sample):
+    pkg = load_package(sample)
+    seen = 0
+    for res, fdef in descriptor_fields(pkg):
+        if fdef["type"] != "boolean":
+            continue
+        ws = workbook[res.name]
+        col = header_index(ws)[fdef["name"]]
+        for r in range(2, ws.max_row + 1):
+            cell = ws.cell(r, col)
+            if cell.value is None:
+                continue
+            seen += 1
+            assert cell.data_type == "b" and cell.value in (True, False)
+            assert cell.number_format == xlsx.BOOLEAN_FORMAT
+    assert seen > 10
+    required = workbook["Columns"]["D2"]
+    assert required.data_type == "b" and required.number_format == xlsx.BOOLEAN_FORMAT
+
+
+def test_long_text_wraps_in_sensible_widths_and_tall_enough_rows(sample, tmp_path):
+    summits = sample / "data" / "summits.csv"
+    long_note = "A long note that goes on " * 12
+    summits.write_text(summits.read_text(encoding="utf-8").replace("multi\nline note", long_note.strip()), encoding="utf-8")
+    pkg, tables = typed_tables(sample)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    ws = wb["summits"]
+    row = row_where(ws, "summit_id", "2004-tashkent")
+    notes = row["notes"]
+    assert notes.alignment.wrap_text
+    width = ws.column_dimensions[notes.column_letter].width
+    assert width == xlsx.WRAP_WIDTH
+    # about 300 characters in a column 50 wide: four lines or more, each 15 points
+    assert ws.row_dimensions[notes.row].height >= 4 * 15
+    assert not row["city"].alignment.wrap_text
+    for sheet in wb.worksheets:
+        for letter, dim in sheet.column_dimensions.items():
+            assert dim.width <= xlsx.MAX_WIDTH + 30, (sheet.title, letter)
+
+
+def test_print_setup_landscape_one_page_wide_header_repeated(workbook):
+    for ws in workbook.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        if ws.title != "About":
+            assert ws.print_title_rows == "$1:$1", ws.title
+        assert "page &P of &N" in ws.oddFooter.center.text
+
+
+def test_source_ids_link_to_the_rows_of_the_sources_sheet(workbook):
+    sources = workbook["sources"]
+    summit = row_where(workbook["summits"], "summit_id", "2001-shanghai")
+    assert summit["source_ids"].value == "test-ref; katz-2008"
+    link = summit["first_source"]
+    assert link.value == "test-ref"
+    sheet, ref = link.hyperlink.location.split("!")
+    assert sheet == "'sources'"
+    assert sources[ref].value == "test-ref"
+    # every first_source cell, in every sheet, leads to its own source's row
+    for ws in workbook.worksheets[2:]:
+        heads = header_index(ws)
+        if "first_source" not in heads:
+            continue
+        for r in range(2, ws.max_row + 1):
+            cell = ws.cell(r, heads["first_source"])
+            if cell.value is not None:
+                assert sources[cell.hyperlink.location.split("!")[1]].value == cell.value
+                assert ws.cell(r, heads["source_ids"]).value.split("; ")[0] == cell.value
+
+
+def test_nothing_spills_on_the_about_sheet(workbook):
+    """Every text cell either fits its column on one line or wraps, in a row tall enough for it."""
+    ws = workbook["About"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            width = ws.column_dimensions[cell.column_letter].width
+            if len(cell.value) <= width:
+                continue
+            assert cell.alignment.wrap_text, cell.coordinate
+            needed = xlsx._lines(cell.value, width) * xlsx.LINE_HEIGHT
+            assert ws.row_dimensions[cell.row].height >= needed, cell.coordinate
+    assert ws.column_dimensions["B"].width >= 60
+
+
+def test_the_layout_is_recorded_and_old_layouts_still_written(sample, tmp_path):
+    pkg, tables = typed_tables(sample)
+    new = xlsx.write(pkg, tables, tmp_path / "new")[0]
+    assert xlsx.layout_of(new) == xlsx.LAYOUT == 2
+    old = xlsx.write(pkg, tables, tmp_path / "old", layout=1)[0]
+    assert xlsx.layout_of(old) == 1
+    assert "Columns" not in openpyxl.load_workbook(old).sheetnames
+    with pytest.raises(Exception, match="unknown workbook layout"):
+        xlsx.write(pkg, tables, tmp_path / "bad", layout=99)
+
+
+def test_released_workbooks_keep_their_layout():
+    from conftest import ROOT
+
+    from sco_data.export import published_layouts
+
+    for version in ("0.1.0", "0.2.0"):
+        assert published_layouts(ROOT / "exports" / version) == {"xlsx": 1}
+
+
+def test_non_ascii_titles_stay_intact(repo_package, tmp_path):
+    """The journalist's path to correct characters: the workbook holds the titles exactly as the
+    UTF-8 CSV does, Cyrillic and Hebrew included (no code page involved)."""
+    import csv
+
+    with (repo_package / "data" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        titles = {row["source_id"]: row["title"] for row in csv.DictReader(fh)}
+    foreign = {k: v for k, v in titles.items() if any(ord(ch) > 127 for ch in v)}
+    assert any("\u0400" <= ch <= "\u04ff" for v in foreign.values() for ch in v)  # Cyrillic
+    assert any("\u0590" <= ch <= "\u05ff" for v in foreign.values() for ch in v)  # Hebrew
+    pkg, tables = typed_tables(repo_package)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    for source_id, title in foreign.items():
+        assert row_where(wb["sources"], "source_id", source_id)["title"].value == title

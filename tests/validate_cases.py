@@ -353,6 +353,19 @@ RULE_CASES = [
         ["data/arms_deals.csv:2:supplier_iso3, recipient_iso3: [deal-parties] RUS is both supplier and recipient; "
          "a deal needs two states"],
     ),
+    Case(
+        "deliveries-within-deal-year",
+        lambda p: edit(p, "arms_deliveries", "s300,2010,5", "s300,2009,5"),
+        ["data/arms_deliveries.csv:2:deal_id, year: [deliveries-within-deal] rus-kaz-s300 delivers in 2009, "
+         "outside its delivery years 2010 .. 2015 in data/arms_deals.csv; fix the year or the deal's "
+         "delivery_start_year/delivery_end_year"],
+    ),
+    Case(
+        "deliveries-within-deal-sum",
+        lambda p: edit(p, "arms_deliveries", "s300,2010,5", "s300,2010,11"),
+        ["data/arms_deliveries.csv:2:deal_id, quantity: [deliveries-within-deal] rus-kaz-s300's yearly "
+         "deliveries add up to 11, more than its quantity_delivered (10) in data/arms_deals.csv"],
+    ),
 ]
 
 DATA_CASES = CSV_CASES + FORMULA_CASES + RULE_CASES

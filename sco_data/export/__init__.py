@@ -37,6 +37,17 @@ def output_names() -> set[str]:
     return {getattr(module, "OUTPUT", name) for name, module in FORMATS.items()}
 
 
+def published_layouts(folder: Path) -> dict[str, int]:
+    """The layout each file of a published export was written with, for the formats that have
+    more than one (a module with `layout_of`), so that a rebuild writes the same layout."""
+    out = {}
+    for name, module in FORMATS.items():
+        path = Path(folder) / getattr(module, "OUTPUT", name)
+        if hasattr(module, "layout_of") and path.is_file():
+            out[name] = module.layout_of(path)
+    return out
+
+
 def _check_formats(formats: Iterable[str] | None) -> list[str]:
     if formats is None:
         return list(FORMATS)
@@ -101,11 +112,13 @@ def export_package(
     *,
     report=None,
     progress: Callable[[str], None] | None = None,
+    layouts: dict[str, int] | None = None,
 ) -> list[Path]:
     """Validate pkg (typed checks, no Frictionless) unless a valid report is given, then write
     every chosen format into out_dir, atomically. Returns the files written, inside out_dir.
 
     out_dir holds exactly this export afterwards: an existing export there is replaced whole.
+    layouts names an earlier layout for a format that has several (see published_layouts).
     Raises InvalidDataError (nothing written) for an invalid package, ExportError when the
     target cannot be written (an existing out_dir is then left as it was)."""
     say = progress or (lambda message: None)
@@ -138,7 +151,8 @@ def export_package(
         for name in chosen:
             say(f"writing {name}")
             try:
-                written.extend(FORMATS[name].write(pkg, tables, tmp))
+                extra = {"layout": layouts[name]} if layouts and name in layouts else {}
+                written.extend(FORMATS[name].write(pkg, tables, tmp, **extra))
             except OSError as exc:  # a full disk, a quota: the user's to fix, not a crash
                 raise ExportError(f"cannot write the {name} export: {exc.strerror or exc}") from None
         try:

@@ -1,0 +1,351 @@
+"""`sco-data serve`: the package in a browser, through Datasette.
+
+Datasette serves a copy of the exported sco.sqlite (exports/latest/sco.sqlite, exported first when
+it is missing or stale) that adds full-text indexes; the export itself is left as it is, so that a
+release's SQLite stays byte for byte what `verify --rebuild` expects. The copy lives in a cache
+folder keyed by a fingerprint of the package (descriptor and data files), and is rebuilt when that
+changes or when the export it came from does.
+
+What Datasette shows comes from datapackage.json: title, description, licence, source; a
+description for every table and column (with the values a column allows); label columns, so that a
+code shows the name of what it refers to; facets on enumerations and years; a sort by the
+first required date or year; `_package` hidden. A small plugin (sco_data/datasette_plugin) shows
+booleans as true/false and each id of a source list as a link to its row in the sources table. The
+canned queries are in sco_data.queries.
+
+Served immutable (`-i`), read-only: no write query, no download of the database file, no static
+folder, on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import guide
+from . import schema as sch
+from .descriptor import Package
+from .errors import ScoDataError
+from .queries import queries_for
+
+DB_NAME = "sco"  # the database's name in Datasette's URLs: the export's file name without .sqlite
+SERVED_FILE = f"{DB_NAME}.db"
+METADATA_FILE = "metadata.json"
+BUILT_FROM = "built-from"
+PLUGIN_NAME = "sco-data"
+PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugin"
+SERVE_FORMAT = "1"  # bump when the served copy or its metadata change shape
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+INSTALL_HINT = "pip install 'sco-data[serve]' (in a clone of the repository: pip install '.[serve]')"
+SETTINGS = {
+    "allow_download": "off",  # the file served is a working copy; the export has the real one
+    "suggest_facets": "off",  # the facets come from the schema
+    "default_page_size": "100",
+}
+
+
+class ServeError(ScoDataError):
+    exit_code = 2
+
+
+def datasette_available() -> bool:
+    return importlib.util.find_spec("datasette") is not None
+
+
+# --------------------------------------------------------------------------- what to serve
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(pkg: Package) -> str:
+    """A hash of everything the served copy is made from: the descriptor, every data file, the
+    toolkit's version and this module's format."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    try:
+        h.update(version("sco-data").encode())
+    except PackageNotFoundError:
+        pass
+    h.update(SERVE_FORMAT.encode())
+    h.update(pkg.descriptor_path.read_bytes())
+    for res in pkg.resources:
+        h.update(res.relpath.encode() + b"\0")
+        h.update(_sha256(res.path).encode() if res.path.is_file() else b"missing")
+    return h.hexdigest()
+
+
+def cache_root() -> Path:
+    base = os.environ.get("SCO_DATA_CACHE")
+    if base:
+        return Path(base) / "serve"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sco-data" / "serve"
+
+
+def free_text_fields(res) -> list[str]:
+    """Text a person would search: string fields without an enumeration or a pattern (which
+    codes, ids, dates and addresses have), outside the keys."""
+    keys = set(res.primary_key) | {f for fk in res.foreign_keys for f in fk["fields"]}
+    out = []
+    for fdef in res.fields:
+        cons = sch.constraints(fdef)
+        if sch.field_type(fdef) == "string" and not cons.get("enum") and not cons.get("pattern") and fdef["name"] not in keys:
+            out.append(fdef["name"])
+    return out
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def add_full_text(db: Path, pkg: Package) -> dict[str, list[str]]:
+    """Add an FTS5 index, <table>_fts, over the free text of every table; return what is indexed."""
+    names = {r.name for r in pkg.resources}
+    indexed = {}
+    con = sqlite3.connect(db, isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        for res in pkg.resources:
+            cols = free_text_fields(res)
+            fts = f"{res.name}_fts"
+            if not cols or fts in names:
+                continue
+            quoted = ", ".join(map(_quote, cols))
+            con.execute(f"CREATE VIRTUAL TABLE {_quote(fts)} USING fts5({quoted}, content={_quote(res.name)})")
+            con.execute(f"INSERT INTO {_quote(fts)} (rowid, {quoted}) SELECT rowid, {quoted} FROM {_quote(res.name)}")
+            indexed[res.name] = cols
+        con.execute("COMMIT")
+        con.execute("VACUUM")
+    except sqlite3.Error as exc:
+        raise ServeError(f"cannot add the full-text index to {db}: {exc}") from None
+    finally:
+        con.close()
+    return indexed
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _column_description(res, fdef: dict) -> str:
+    text = " ".join(str(fdef.get("description", "")).split())
+    allowed = guide.allowed_text(res, fdef)
+    kind = guide.type_text(fdef).replace("TRUE or FALSE", "true or false")
+    if sch.field_type(fdef) == "list":
+        kind = "list"
+    extra = f"Type: {kind}" + ("; required" if sch.is_required(fdef) else "") + "."
+    if allowed:
+        extra += f" Allowed: {allowed}."
+    return f"{text} {extra}".strip()
+
+
+def facet_fields(res) -> list[str]:
+    """Enumerations and years: the columns worth counting by. (Not booleans: Datasette would
+    list their facet values as 0 and 1.)"""
+    out = []
+    for fdef in res.fields:
+        ftype = sch.field_type(fdef)
+        if (ftype == "string" and sch.enum_values(fdef)) or ftype == "year":
+            out.append(fdef["name"])
+    return out
+
+
+def default_sort(res) -> str | None:
+    """Chronological where a table has a required date or year; else by name; else its key."""
+    for fdef in res.fields:
+        if sch.field_type(fdef) in ("date", "year", "datetime") and sch.is_required(fdef):
+            return fdef["name"]
+    if guide.label_field(res) == "name":
+        return "name"
+    return None
+
+
+def _description_html(pkg: Package) -> str:
+    from .docs import citation_text, released
+
+    d = pkg.descriptor
+    parts = [f"<p>{html.escape(d.get('description', ''))}</p>"]
+    facts = f"Version {html.escape(pkg.version)}"
+    if released(pkg):
+        facts += f", released {html.escape(released(pkg))}"
+    parts.append(f"<p>{facts}. Cite as: {html.escape(citation_text(pkg))}</p>")
+    found = guide.sources_table(pkg)
+    if found:
+        parts.append(
+            f"<p>Every row cites its sources in <code>source_ids</code>: each id links to its row in "
+            f'<a href="/{DB_NAME}/{html.escape(found[0].name)}">{html.escape(found[0].name)}</a>. '
+            "An empty cell means unknown or not applicable, never zero. Search a table with the box "
+            "above it; the canned queries below answer common questions.</p>"
+        )
+    return "\n".join(parts)
+
+
+def _everywhere(pkg: Package, kind: dict[str, list[str]]) -> list[str]:
+    """Column names that have a kind in every table that has a column of that name."""
+    names = {c for cols in kind.values() for c in cols}
+    return sorted(n for n in names if all(n in kind.get(r.name, []) for r in pkg.resources if n in r.field_names))
+
+
+def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
+    """Datasette's metadata for the package, from its descriptor."""
+    from .docs import licence
+
+    d = pkg.descriptor
+    lic = licence(pkg)
+    sources = [s.get("title", "") for s in d.get("sources") or [] if isinstance(s, dict) and s.get("title")]
+    tables: dict[str, dict] = {}
+    booleans: dict[str, list[str]] = {}
+    source_lists: dict[str, list[str]] = {}
+    key_links: dict[str, dict] = {}
+    for res in pkg.resources:
+        entry: dict = {
+            "title": res.descriptor.get("title", res.name),
+            "description": " ".join(str(res.descriptor.get("description", "")).split()),
+            "columns": {f["name"]: _column_description(res, f) for f in res.fields},
+        }
+        if guide.label_field(res):
+            entry["label_column"] = guide.label_field(res)
+        facets = facet_fields(res)
+        if facets:
+            entry["facets"] = facets
+        sort = default_sort(res)
+        if sort:
+            entry["sort"] = sort
+        if indexed and res.name in indexed:
+            entry["fts_table"] = f"{res.name}_fts"
+        tables[res.name] = entry
+        bools = [f["name"] for f in res.fields if sch.field_type(f) == "boolean"]
+        if bools:
+            booleans[res.name] = bools
+        if guide.source_list_fields(res):
+            source_lists[res.name] = guide.source_list_fields(res)
+        # Datasette links a table's single primary key to its own row and labels no foreign key
+        # that is also that key (members.iso3): the plugin does, on the row's page.
+        for link in guide.name_links(pkg, res):
+            if res.primary_key == [link.field]:
+                key_links.setdefault(res.name, {})[link.field] = {
+                    "table": link.resource, "column": link.ref_field, "label": link.label}
+    from .export.sqlite import PACKAGE_TABLE
+
+    tables[PACKAGE_TABLE] = {"hidden": True}
+    queries = {}
+    for q in queries_for(r.name for r in pkg.resources):
+        queries[q.name] = {"title": q.title, "description": q.description, "sql": q.sql.strip()}
+    found = guide.sources_table(pkg)
+    meta = {
+        "title": d.get("title", pkg.name),
+        "description_html": _description_html(pkg),
+        "license": lic.get("title") or lic.get("name", ""),
+        "license_url": lic.get("path", ""),
+        "source": "; ".join(sources) or d.get("title", pkg.name),
+        "source_url": d.get("homepage", ""),
+        "databases": {
+            DB_NAME: {
+                "title": d.get("title", pkg.name),
+                "description": f"Version {pkg.version}. " + " ".join(str(d.get("description", "")).split()),
+                "tables": tables,
+                "queries": queries,
+            }
+        },
+        "plugins": {
+            PLUGIN_NAME: {
+                "database": DB_NAME,
+                "booleans": booleans,
+                "source_lists": source_lists,
+                "query_booleans": _everywhere(pkg, booleans),
+                "query_source_lists": _everywhere(pkg, source_lists),
+                "key_links": key_links,
+                "source_table": {"table": found[0].name, "key": found[1]} if found else None,
+            }
+        },
+    }
+    if d.get("homepage"):
+        meta["about"] = "Homepage"
+        meta["about_url"] = d["homepage"]
+    return {k: v for k, v in meta.items() if v not in ("", None)}
+
+
+# --------------------------------------------------------------------------- build and run
+
+
+@dataclass
+class Served:
+    folder: Path
+    db: Path
+    metadata: Path
+    exported: bool  # whether the export was (re)built first
+
+
+def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
+    """Make sure export_dir holds a current sco.sqlite (exporting the package when it is missing
+    or stale) and that the served copy, with its metadata, is made from it."""
+    from .export import export_package
+    from .export.sqlite import OUTPUT
+
+    say = progress or (lambda message: None)
+    root = cache_root()
+    folder = root / fingerprint(pkg)[:24]
+    sqlite_path = Path(export_dir) / OUTPUT
+    db, meta = folder / SERVED_FILE, folder / METADATA_FILE
+    built_from = folder / BUILT_FROM
+    if (db.is_file() and meta.is_file() and sqlite_path.is_file() and built_from.is_file()
+            and built_from.read_text(encoding="utf-8").strip() == _sha256(sqlite_path)):
+        return Served(folder, db, meta, False)
+    # The cache does not know this export: it is missing, or was made from other data. Export.
+    say(f"exporting the package to {export_dir}")
+    export_package(pkg, export_dir, progress=progress)
+    say("building the served copy with full-text search")
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        shutil.copyfile(sqlite_path, tmp / SERVED_FILE)
+        indexed = add_full_text(tmp / SERVED_FILE, pkg)
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False), encoding="utf-8")
+        (tmp / BUILT_FROM).write_text(_sha256(sqlite_path) + "\n", encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.rename(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # Copies made from older data are of no further use.
+    for old in root.iterdir():
+        if old.is_dir() and old != folder and not old.name.startswith(".build-"):
+            shutil.rmtree(old, ignore_errors=True)
+    return Served(folder, db, meta, True)
+
+
+def datasette_command(served: Served, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+    """The Datasette command line: the copy immutable, our metadata and plugin, no write, no
+    download, nothing else served."""
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(served.db),
+            "--metadata", str(served.metadata), "--plugins-dir", str(PLUGINS_DIR),
+            "--host", host, "--port", str(port)]
+    for key, value in SETTINGS.items():
+        args += ["--setting", key, value]
+    return args
+
+
+def run(args: list[str]) -> None:
+    """Become the Datasette process (so that stopping `sco-data serve` stops the server)."""
+    if os.name == "posix":
+        os.execv(args[0], args)
+    import subprocess
+
+    sys.exit(subprocess.call(args))
