@@ -165,15 +165,26 @@ def status_on_day(state_spells: Iterable[Spell], day: dt.date) -> str:
 
 
 def statuses_between(state_spells: Iterable[Spell], first: dt.date, last: dt.date) -> list[str]:
-    """Every status held on some day from first to last, in the order the state first held each
-    in that period; [none] when it held none at all."""
+    """Every status held on some day from first to last, none included (a day no spell covers),
+    in the order the state first held each in that period."""
     seen: dict[str, tuple] = {}
-    for s in state_spells:
-        if s.held_between(first, last):
-            key = (max(s.start, first), STATUSES.index(s.status) if s.status in STATUSES else 99)
-            if s.status not in seen or key < seen[s.status]:
-                seen[s.status] = key
-    return sorted(seen, key=seen.__getitem__) or [NONE]
+    held = [s for s in state_spells if s.held_between(first, last)]
+    for s in held:
+        key = (max(s.start, first), STATUSES.index(s.status) if s.status in STATUSES else 99)
+        if s.status not in seen or key < seen[s.status]:
+            seen[s.status] = key
+    # The first day in the period that no spell covers, walking the spells in order of start.
+    day = first
+    for s in sorted(held, key=lambda s: s.start):
+        if s.start > day:
+            break
+        if s.end is None:
+            day = None
+            break
+        day = max(day, s.end)
+    if day is not None and day <= last:
+        seen.setdefault(NONE, (day, STATUSES.index(NONE)))
+    return sorted(seen, key=seen.__getitem__)
 
 
 # --------------------------------------------------------------------------- the panel

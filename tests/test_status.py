@@ -74,5 +74,5 @@ def test_a_status_is_held_from_its_start_through_the_day_before_its_end():
     assert status_on_day(state, date(2001, 6, 13)) == "none"
     assert status_on_day(state, date(2001, 6, 14)) == "shanghai_five"
     assert status_on_day(state, date(2001, 6, 15)) == "member"
-    assert statuses_between(state, date(2001, 1, 1), date(2001, 12, 31)) == ["shanghai_five", "member"]
+    assert statuses_between(state, date(2001, 1, 1), date(2001, 12, 31)) == ["none", "shanghai_five", "member"]
     assert statuses_between(state, date(2000, 1, 1), date(2000, 12, 31)) == ["none"]
