@@ -286,7 +286,7 @@ def test_real_panel_rows(real):
     assert real[("UZB", 2001)][:2] == ("member", ["none", "shanghai_five", "member"])
     assert real[("EGY", 2021)][:2] == ("none", ["none"])
     assert real[("EGY", 2022)][:2] == ("dialogue_partner", ["none", "dialogue_partner"])
-    assert real[("CHN", 1996)][:2] == ("shanghai_five", ["shanghai_five"])
+    assert real[("CHN", 1996)][:2] == ("shanghai_five", ["none", "shanghai_five"])
     assert real[("CHN", 2001)][:2] == ("member", ["shanghai_five", "member"])
     assert real[("MNG", 2025)][:2] == ("partner", ["observer", "partner"])
     assert real[("BLR", 2015)][:2] == ("observer", ["dialogue_partner", "observer"])
