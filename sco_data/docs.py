@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import cow
+from . import checks, cow
 from . import schema as sch
 from .atomic import write_atomic
 from .descriptor import Package
@@ -249,7 +249,7 @@ def readme_blocks(pkg: Package, tables: dict, zip_sha256: str | None = None) -> 
         "",
         f"Cite as: {citation_text(pkg, zip_sha256)}",
     ]
-    return {"tables": "\n".join(rows), "version": "\n".join(version)}
+    return {"tables": "\n".join(rows), "version": "\n".join(version), "rules": checks.readme_rules()}
 
 
 def fill_markers(text: str, blocks: dict[str, str], where: str) -> str:
@@ -465,6 +465,10 @@ def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = 
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")
         files[readme] = fill_markers(text, readme_blocks(pkg, tables, zip_sha256), README).encode("utf-8")
+    rules = pkg.base_dir / checks.RULES_DOC  # the rule reference: like the README, filled in where it exists
+    if rules.is_file():
+        text = fill_markers(rules.read_text(encoding="utf-8"), {"checks": checks.rules_doc()}, checks.RULES_DOC)
+        files[rules] = text.encode("utf-8")
     cff = pkg.base_dir / CITATION
     if cff.is_file():
         files[cff] = citation_cff(cff.read_text(encoding="utf-8"), pkg, zip_sha256).encode("utf-8")

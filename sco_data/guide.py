@@ -3,7 +3,7 @@ sources. The workbook and the Datasette metadata both ask here, so they say the 
 
 Everything is derived from the descriptor: a code gets a name when its foreign key points at a
 table with a `name` field (`title` failing that), and a list field cites the sources table when the
-validation rules say it does (the one place that knows that contract, sco_data.rules).
+validation rules say it does (the one place that knows that contract, sco_data.checks.rules).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import schema as sch
-from .rules import SOURCE_KEY, SOURCES, _is_source_list
+from .checks.rules import SOURCE_KEY, SOURCES, _is_source_list
 
 LABEL_FIELDS = ("name", "title")
 

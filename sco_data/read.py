@@ -511,7 +511,7 @@ def read_table(res: Resource, display: str | None = None, *, check: bool = True)
     validate's: one table can be read without the others. check=False keeps only what reading
     itself refuses (a cell that is not of its type, bytes that are not UTF-8, broken CSV): for
     comparing versions, whose older constraints may not be today's."""
-    from .validate import check_table
+    from .checks import check_table
 
     tr = read_resource(res, display)
     if check:

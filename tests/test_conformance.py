@@ -207,7 +207,7 @@ def _text(c: Cell) -> str:
 
 
 def _unclean(value: str) -> bool:
-    """Independent of validate.unclean_text: white space at either end, or a control or format
+    """Independent of checks.text.unclean_text: white space at either end, or a control or format
     (invisible) character other than a line break anywhere."""
     if not value:
         return False
@@ -264,7 +264,7 @@ INTENTIONAL_DIFFERENCES: list[Difference] = [
         lambda c: c.type in ("string", "list") and any(_unclean(i) for i in _items(c)),
         "Frictionless does not look inside strings: white space at either end, invisible characters "
         "(zero-width space, BOM) and control characters pass it. They break joins and searches and are "
-        "never typed on purpose, so we refuse them (validate.check_text_cells).",
+        "never typed on purpose, so we refuse them (checks/text.py).",
     ),
     Difference(
         "formula-prefix", frozenset({"formula-prefix"}), frozenset(),

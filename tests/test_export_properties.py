@@ -20,10 +20,10 @@ from helpers import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sco_data.checks.text import unclean_text
 from sco_data.descriptor import load_package
 from sco_data.export import export_package
 from sco_data.export.json import json_values
-from sco_data.validate import unclean_text
 
 # Cells may hold anything a clean UTF-8 text cell can: commas, quotes, line breaks, any script.
 # Not what validate refuses as unclean (white space at either end, invisible or control

@@ -2,17 +2,21 @@
 
 Each lint is a small named function over the descriptor; problems point at the descriptor file
 with the column set to where in it the fault is, e.g. `resources[members].fields[notes]`.
+
+Each is a descriptor check of the registry (registry.py). A "warning" lint is about what a
+published package should say (a description, a version, a licence): stock Frictionless accepts a
+package without it, and so do validate and export unless --strict. An "error" lint is about what
+stops the data being read as the descriptor says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
 
-from . import schema as sch
-from .descriptor import Package
-from .errors import Problem
+from .. import schema as sch
+from ..descriptor import Package
+from .registry import DESCRIPTOR, WARNING, Case, SetProperty, check
 
 # semver.org's own regular expression.
 SEMVER = re.compile(
@@ -22,34 +26,33 @@ SEMVER = re.compile(
 )
 PACKAGE_NAME = re.compile(r"^[a-z0-9._-]+$")
 
-LINTS: list[tuple[str, str, Callable[[Package], Iterator[tuple[str | None, str]]]]] = []
-
-
-def lint(name: str, level: str = "error"):
-    """Register a lint; it yields (where in the descriptor, message) pairs. A "warning" lint is
-    about what a published package should say (a description, a version, a licence): stock
-    Frictionless accepts a package without it, and so do validate and export unless --strict.
-    An "error" lint is about what stops the data being read as the descriptor says."""
-
-    def register(check):
-        LINTS.append((name, level, check))
-        return check
-
-    return register
-
 
 def _field_at(res_name: str, field_name: str) -> str:
     return f"resources[{res_name}].fields[{field_name}]"
 
 
-@lint("metadata-schema", "warning")
+@check("metadata-schema", DESCRIPTOR, level=WARNING, cases=[
+    Case("schema-missing", SetProperty(("$schema",)),
+         ["datapackage.json::$schema: [metadata-schema] no $schema; set it to "
+          "https://datapackage.org/profiles/2.0/datapackage.json (Data Package v2)"]),
+])
 def has_schema(pkg: Package):
+    """The descriptor names its profile in `$schema`, so that a reader (and Frictionless) knows it
+    is a Data Package v2 and which rules apply to it."""
     if not isinstance(pkg.descriptor.get("$schema"), str) or not pkg.descriptor["$schema"]:
         yield "$schema", "no $schema; set it to https://datapackage.org/profiles/2.0/datapackage.json (Data Package v2)"
 
 
-@lint("metadata-version", "warning")
+@check("metadata-version", DESCRIPTOR, level=WARNING, cases=[
+    Case("version-not-semver", SetProperty(("version",), "1.0"),
+         ["datapackage.json::version: [metadata-version] '1.0' is not a semantic version (MAJOR.MINOR.PATCH, "
+          "e.g. 1.0.0)"]),
+    Case("version-missing", SetProperty(("version",)),
+         ["datapackage.json::version: [metadata-version] no version; give a semantic version such as 1.0.0"]),
+])
 def semver_version(pkg: Package):
+    """`version` is a semantic version (semver.org): releases, the changelog and the required bump
+    (MAJOR, MINOR, PATCH, by the Data Package version recipe) are computed from it."""
     version = pkg.descriptor.get("version")
     if version is None:
         yield "version", "no version; give a semantic version such as 1.0.0"
@@ -57,15 +60,27 @@ def semver_version(pkg: Package):
         yield "version", f"{version!r} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)"
 
 
-@lint("metadata-name", "warning")
+@check("metadata-name", DESCRIPTOR, level=WARNING, cases=[
+    Case("name-pattern", SetProperty(("name",), "SCO Data"),
+         ["datapackage.json::name: [metadata-name] 'SCO Data' is not a package name: use lower-case letters, "
+          "digits, '.', '_' and '-' only"]),
+])
 def package_name(pkg: Package):
+    """`name` is a package name as Data Package defines it: lower-case letters, digits, `.`, `_`
+    and `-`. It names the release zip and identifies the package wherever it is published."""
     name = pkg.descriptor.get("name")
     if not isinstance(name, str) or not PACKAGE_NAME.match(name):
         yield "name", f"{name!r} is not a package name: use lower-case letters, digits, '.', '_' and '-' only"
 
 
-@lint("metadata-licenses", "warning")
+@check("metadata-licenses", DESCRIPTOR, level=WARNING, cases=[
+    Case("licenses-missing", SetProperty(("licenses",)),
+         ["datapackage.json::licenses: [metadata-licenses] no licenses; name the data licence, e.g. "
+          "{\"name\": \"CC-BY-4.0\"}"]),
+])
 def licenses_present(pkg: Package):
+    """The package names its licence, each with a name or a path: data without one cannot be
+    reused, and the exports, the README and the release carry it."""
     licenses = pkg.descriptor.get("licenses")
     if not isinstance(licenses, list) or not licenses:
         yield "licenses", "no licenses; name the data licence, e.g. {\"name\": \"CC-BY-4.0\"}"
@@ -75,24 +90,42 @@ def licenses_present(pkg: Package):
             yield f"licenses[{i}]", "a licence needs a name or a path"
 
 
-@lint("metadata-encoding")
+@check("metadata-encoding", DESCRIPTOR, cases=[
+    Case("encoding-not-utf8", SetProperty(("resources", "countries", "encoding"), "latin-1"),
+         ["datapackage.json::resources[countries].encoding: [metadata-encoding] encoding 'latin-1': the tables "
+          "are read as UTF-8; declare utf-8"]),
+])
 def utf8_only(pkg: Package):
+    """Every resource is UTF-8, declared or by default: the tables are read as UTF-8, so another
+    declared encoding would tell other readers something untrue about the files."""
     for res in pkg.resources:
         enc = res.descriptor.get("encoding", "utf-8")
         if not isinstance(enc, str) or enc.lower().replace("_", "-") not in ("utf-8", "utf8"):
             yield f"resources[{res.name}].encoding", f"encoding {enc!r}: the tables are read as UTF-8; declare utf-8"
 
 
-@lint("metadata-description", "warning")
+@check("metadata-description", DESCRIPTOR, level=WARNING, cases=[
+    Case("description-missing", SetProperty(("resources", "members", "schema", "fields", "notes", "description")),
+         ["datapackage.json::resources[members].fields[notes]: [metadata-description] no description; say what "
+          "the column holds"]),
+    Case("description-blank", SetProperty(("resources", "members", "schema", "fields", "notes", "description"), "  "),
+         ["datapackage.json::resources[members].fields[notes]: [metadata-description] no description; say what "
+          "the column holds"]),
+])
 def field_descriptions(pkg: Package):
+    """Every field has a description: the data dictionary, the workbook and the Datasette
+    metadata are written from them, so a column without one is unexplained everywhere."""
     for res in pkg.resources:
         for f in res.fields:
             if not isinstance(f.get("description"), str) or not f["description"].strip():
                 yield _field_at(res.name, f["name"]), "no description; say what the column holds"
 
 
-@lint("metadata-type")
+@check("metadata-type", DESCRIPTOR)
 def supported_types(pkg: Package):
+    """Every field has a type the toolkit reads (string, integer, number, boolean, date, datetime,
+    year, or a list of strings with a non-empty delimiter); a table with another is not read at
+    all, so it is an error."""
     for res in pkg.resources:
         for f in res.fields:
             reason = sch.unsupported(f)
@@ -131,8 +164,15 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
-@lint("metadata-pattern")
+@check("metadata-pattern", DESCRIPTOR, cases=[
+    Case("pattern-not-regex", SetProperty(("resources", "countries", "schema", "fields", "name", "constraints",
+                                           "pattern"), "[A-Z"),
+         ["datapackage.json::resources[countries].fields[name].constraints.pattern: [metadata-pattern] '[A-Z' is "
+          "not a regular expression"]),
+])
 def valid_patterns(pkg: Package):
+    """A `pattern` constraint is a regular expression; the data cannot be judged against one that
+    is not (the constraints check skips it)."""
     for res in pkg.resources:
         for f in res.fields:
             pattern = sch.constraints(f).get("pattern")
@@ -140,8 +180,26 @@ def valid_patterns(pkg: Package):
                 yield _field_at(res.name, f["name"]) + ".constraints.pattern", f"{pattern!r} is not a regular expression"
 
 
-@lint("metadata-enum")
+@check("metadata-enum", DESCRIPTOR, cases=[
+    Case("enum-empty", SetProperty(("resources", "summits", "schema", "fields", "format", "constraints", "enum"), []),
+         ["datapackage.json::resources[summits].fields[format].constraints.enum: [metadata-enum] an enum must be a "
+          "non-empty list of the allowed values"]),
+    Case("enum-duplicate", SetProperty(("resources", "summits", "schema", "fields", "format", "constraints", "enum"), ["in_person", "virtual", "hybrid", "virtual"]),
+         ["datapackage.json::resources[summits].fields[format].constraints.enum: [metadata-enum] 'virtual' is "
+          "listed twice"]),
+    Case("enum-against-pattern", SetProperty(("resources", "countries", "schema", "fields", "iso3", "constraints",
+                                              "enum"), ["CHN", "KAZ", "MNG", "RUS", "UZB", "uzb"]),
+         ["datapackage.json::resources[countries].fields[iso3].constraints.enum: [metadata-enum] 'uzb' does not "
+          "match the field's pattern ^[A-Z]{3}$"]),
+    Case("enum-wrong-type", SetProperty(("resources", "military_exercises", "schema", "fields", "troops_total",
+                                         "constraints", "enum"), [6000, "many"]),
+         ["datapackage.json::resources[military_exercises].fields[troops_total].constraints.enum: [metadata-enum] "
+          "'many' is not of type integer, the field's type"]),
+])
 def consistent_enums(pkg: Package):
+    """An `enum` constraint is a non-empty list of distinct values of the field's type that match
+    its pattern, and is not on a list field (which it could not judge): otherwise some allowed
+    value could never be written, or the data could not be judged against it."""
     for res in pkg.resources:
         for f in res.fields:
             cons = sch.constraints(f)
@@ -174,8 +232,14 @@ def consistent_enums(pkg: Package):
                         yield where, f"{v!r} does not match the field's pattern {pattern}"
 
 
-@lint("metadata-key")
+@check("metadata-key", DESCRIPTOR, cases=[
+    Case("primary-key-unknown-field", SetProperty(("resources", "countries", "schema", "primaryKey"), ["code"]),
+         ["datapackage.json::resources[countries].schema.primaryKey: [metadata-key] names 'code', which is not a "
+          "field of countries"]),
+])
 def keys_name_fields(pkg: Package):
+    """Primary and foreign keys name fields that exist, in tables that exist, with as many fields
+    on each side of a reference: a key that names nothing checks nothing."""
     schemas = {r.name: r for r in pkg.resources}
     for res in pkg.resources:
         names = set(res.field_names)
@@ -197,9 +261,3 @@ def keys_name_fields(pkg: Package):
             if len(fk["fields"]) != len(fk["ref_fields"]):
                 yield where, "fields and reference fields differ in number"
 
-
-def lint_package(pkg: Package, *, strict: bool = False) -> list[Problem]:
-    """Every lint finding; with strict=True warnings count as errors (make test, release)."""
-    file = pkg.descriptor_path.name
-    return [Problem(file, None, where, name, message, "error" if strict else level)
-            for name, level, check in LINTS for where, message in check(pkg)]
