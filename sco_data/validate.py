@@ -113,7 +113,8 @@ def check_constraints(tr: TableRead) -> None:
             for key, op, word in (("minLength", pc.less, "at least"), ("maxLength", pc.greater, "at most")):
                 if isinstance(cons.get(key), int) and not isinstance(cons[key], bool):
                     tr.flag(op(items, lit.scalar(cons[key], pa.int64())), name, key,
-                            lambda i, b=cons[key], w=word: f"{_items(items[i].as_py())}; the list takes {w} {b}")
+                            lambda i, items=items, b=cons[key], w=word:
+                                f"{_items(items[i].as_py())}; the list takes {w} {b}")
             continue
         if isinstance(cons.get("enum"), list) and cons["enum"]:
             allowed = cons["enum"]
@@ -121,7 +122,8 @@ def check_constraints(tr: TableRead) -> None:
             if value_set is not None:
                 bad = pc.invert(pc.is_in(col, value_set=value_set))
                 tr.flag(pc.and_(pc.is_valid(col), bad), name, "enum",
-                      lambda i: f"{_shown_value(col[i].as_py())} is not allowed; use one of: {', '.join(map(str, allowed))}")
+                        lambda i, col=col, allowed=allowed: f"{_shown_value(col[i].as_py())} is not allowed; "
+                                                            f"use one of: {', '.join(map(str, allowed))}")
         if isinstance(cons.get("pattern"), str) and pa.types.is_string(col.type):
             pattern = cons["pattern"]
             # Table Schema patterns match the whole value (XML Schema semantics).
@@ -133,7 +135,8 @@ def check_constraints(tr: TableRead) -> None:
                 # the Frictionless reference run judges the data against the ones only Python takes.
                 bad = None
             if bad is not None:
-                tr.flag(bad, name, "pattern", lambda i: f"{col[i].as_py()!r} does not match the pattern {pattern}")
+                tr.flag(bad, name, "pattern",
+                        lambda i, col=col, pattern=pattern: f"{col[i].as_py()!r} does not match the pattern {pattern}")
         for key, op, word in (("minimum", pc.less, "below the minimum"), ("maximum", pc.greater, "above the maximum"),
                               ("exclusiveMinimum", pc.less_equal, "not above the exclusive minimum"),
                               ("exclusiveMaximum", pc.greater_equal, "not below the exclusive maximum")):
@@ -142,7 +145,8 @@ def check_constraints(tr: TableRead) -> None:
                     bound = _bound(cons[key]).cast(col.type)
                 except (TypeError, ValueError, pa.ArrowException):
                     continue
-                tr.flag(op(col, bound), name, key, lambda i, b=cons[key], w=word: f"{_shown_value(col[i].as_py())} is {w} {b}")
+                tr.flag(op(col, bound), name, key,
+                        lambda i, col=col, b=cons[key], w=word: f"{_shown_value(col[i].as_py())} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):
             if isinstance(cons.get(key), int) and pa.types.is_string(col.type):
                 tr.flag(op(pc.utf8_length(col), lit.scalar(cons[key], pa.int64())), name, key,
@@ -333,7 +337,8 @@ def check_foreign_keys(tr: TableRead, tables: dict[str, TableRead]) -> None:
         bad = pc.and_(pc.is_valid(child), pc.invert(pc.is_in(child, value_set=lit.combined(parent))))
         ref = f"{target.display} ({', '.join(fk['ref_fields'])})"
         tr.flag(bad, ", ".join(fk["fields"]), "foreign-key",
-              lambda i: f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")
+                lambda i, child=child, ref=ref:
+                    f"{_shown(child[i].as_py())!r} is not in {ref}; add it there or fix the value")
 
 
 def check_table(tr: TableRead, tables: dict[str, TableRead] | None = None) -> None:
