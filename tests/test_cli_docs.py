@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT
+from support import snapshot
 
 from sco_data.cli import cli
 from sco_data.descriptor import load_package
@@ -34,15 +34,6 @@ Hand-written text after.
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under folder with its sha256: to prove that nothing was written."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def edit_line(path: Path, line: int, old: str, new: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from helpers import leftovers, snapshot
+from support import leftovers, snapshot
 
 from sco_data.cli import cli
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from package_edits import (
+from support import (
     add_rows,
     drop_column,
     load_descriptor,

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from validate_cases import (
-    DATA_CASES,
+from support import (
     Case,
     edit_descriptor,
     network,
@@ -18,6 +17,7 @@ from validate_cases import (
     recording,
     resource,
 )
+from validate_cases import DATA_CASES
 
 from sco_data.cli import cli
 

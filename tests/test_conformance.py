@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import leftovers, write_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import leftovers, write_package
 
 import sco_data
 from sco_data import schema as sch

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from package_edits import (
+from support import (
     add_column,
     add_rows,
     delete_rows,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import (
+from support import (
     as_json,
     check_all_formats,
     library_package,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import write_package
+from support import write_package
 
 from sco_data.descriptor import load_package
 

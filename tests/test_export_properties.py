@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-from helpers import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import (
     as_json,
     as_sqlite,
     check_all_formats,
@@ -17,8 +19,6 @@ from helpers import (
     sqlite_rows,
     write_package,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from sco_data.descriptor import load_package
 from sco_data.export import export_package

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from package_edits import (
+from support import (
     add_rows,
     delete_rows,
     drop_column,

@@ -13,7 +13,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, copy_package
 
 from sco_data import serve

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from validate_cases import edit_descriptor, field, resource
+from support import edit_descriptor, field, resource
 
 from sco_data.descriptor import load_package
 from sco_data.validate import validate_package

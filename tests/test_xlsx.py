@@ -164,7 +164,7 @@ def test_registered_as_a_format():
 def test_a_package_unrelated_to_the_sco(tmp_path):
     """The writer knows no table or column: another package, with a date-time, another list
     delimiter and a long sheet name, comes out typed too."""
-    from helpers import write_package
+    from support import write_package
 
     schema = {
         "fields": [
