@@ -1,4 +1,5 @@
-"""Every command carries help text and appears in README.md (after sqlite-utils' docs test)."""
+"""`sco-data --help` and each command's: every command and option carries help text, and every
+command appears in README.md (after sqlite-utils' docs test)."""
 
 from __future__ import annotations
 
