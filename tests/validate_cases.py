@@ -58,8 +58,8 @@ CSV_CASES = [
     Case(
         "enum",
         lambda p: edit(p, "sources", ",essay", ",blog"),
-        ["data/sources.csv:2:kind: [enum] 'blog' is not allowed; use one of: official, news, academic, reference, "
-         "database, essay"],
+        ["data/sources.csv:2:kind: [enum] 'blog' is not allowed; use one of: official, news, think_tank, academic, "
+         "reference, database, essay"],
         True,
     ),
     Case(
