@@ -160,6 +160,23 @@ def test_readme_blocks_are_filled_and_hand_written_text_kept(sample):
     assert "README.md: out of date" in result.output
 
 
+def test_readme_command_reference_is_generated_from_the_commands_and_checked(sample, monkeypatch):
+    (sample / "README.md").write_text(
+        "# Sample\n\n<!-- generated:commands -->\na stale synopsis\n<!-- /generated:commands -->\n", encoding="utf-8"
+    )
+    assert run("docs", "--package", str(sample)).exit_code == 0
+    text = (sample / "README.md").read_text(encoding="utf-8")
+    assert "a stale synopsis" not in text
+    for name in cli.commands:
+        assert f"### sco-data {name}\n\n    Usage: sco-data {name} [OPTIONS]" in text
+    assert run("docs", "--package", str(sample), "--check").exit_code == 0
+
+    monkeypatch.setattr(cli.commands["export"], "help", "A new help text.")
+    result = run("docs", "--package", str(sample), "--check")
+    assert result.exit_code == 1
+    assert "README.md: out of date" in result.output
+
+
 def test_readme_with_a_broken_marker_is_refused_and_nothing_written(sample):
     (sample / "README.md").write_text("# Sample\n\n<!-- generated:tables -->\nno end marker\n", encoding="utf-8")
     before = snapshot(sample)

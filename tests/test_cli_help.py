@@ -3,12 +3,16 @@ command appears in README.md (after sqlite-utils' docs test)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sco_data import cli
+from sco_data.cli_reference import commands_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -33,3 +37,23 @@ def test_options_have_help(command):
     for param in command.params:
         if param.param_type_name == "option":
             assert param.help, f"{command.name} {param.opts[0]} is missing its help"
+
+
+@pytest.mark.parametrize("command", cli.cli.commands.keys())
+def test_the_readme_reference_is_what_help_prints(command):
+    """The README's generated reference holds, for each command, exactly what `--help` prints on a
+    terminal of 80 columns or more (that the README holds the rendered block, `docs --check` and
+    test_cli_docs check)."""
+    sco = Path(sys.executable).parent / "sco-data"
+    result = subprocess.run([sco, command, "--help"], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    shown = "\n".join(f"    {line}" if line.strip() else "" for line in result.stdout.rstrip("\n").split("\n"))
+    assert f"### sco-data {command}\n\n{shown}\n" in commands_markdown() + "\n"
+    assert shown in README.read_text(encoding="utf-8")
+
+
+def test_the_export_reference_names_every_format():
+    from sco_data.export import FORMATS
+
+    assert f"--format [{'|'.join(FORMATS)}]" in commands_markdown()
