@@ -182,7 +182,8 @@ def test_readme_with_a_broken_marker_is_refused_and_nothing_written(sample):
     before = snapshot(sample)
     result = run("docs", "--package", str(sample))
     assert result.exit_code == 1
-    assert "README.md: needs exactly one <!-- generated:tables --> followed by one <!-- /generated:tables -->" in result.output
+    assert ("README.md: needs exactly one <!-- generated:tables --> followed by one <!-- /generated:tables -->"
+            in result.output)
     assert "Traceback" not in result.output
     assert snapshot(sample) == before
 

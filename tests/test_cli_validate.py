@@ -148,7 +148,8 @@ def test_help_does_not_import_the_heavy_libraries():
     import subprocess
     import sys
 
-    code = "import sys; from sco_data.cli import cli; heavy = {'pandas', 'pyarrow', 'frictionless'} & set(sys.modules); print(sorted(heavy))"
+    code = ("import sys; from sco_data.cli import cli; "
+            "heavy = {'pandas', 'pyarrow', 'frictionless'} & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -168,7 +168,9 @@ def judge(pkg_dir: Path) -> Judged:
         with res.path.open(encoding="utf-8-sig", newline="") as fh:
             records = list(csv.reader(fh))[1:]
         for i, record in enumerate(records):
-            cells[(pkg.display(res.path), locator.line(i))] = {n: v or None for n, v in zip(res.field_names, record)}
+            cells[(pkg.display(res.path), locator.line(i))] = {
+                n: v or None for n, v in zip(res.field_names, record, strict=False)
+            }
     return Judged(ours, theirs, unplaced, cells, schemas)
 
 

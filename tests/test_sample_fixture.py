@@ -76,4 +76,5 @@ def test_the_sample_table_matches_the_real_one(table):
     for real_field, sample_field in zip(real_fields, sample_fields, strict=True):
         where = f"{table}.{real_field['name']}"
         assert _without(sample_field, PROSE) == _without(real_field, PROSE), where
-        assert bool(sample_field.get("description")) >= bool(real_field.get("description")), f"{where} has no description"
+        assert bool(sample_field.get("description")) >= bool(real_field.get("description")), \
+            f"{where} has no description"

@@ -54,7 +54,8 @@ LINT_CASES = [
      "datapackage.json::name: [metadata-name] 'SCO Data' is not a package name: use lower-case letters, digits, "
      "'.', '_' and '-' only"),
     ("licenses-missing", _drop("licenses"),
-     "datapackage.json::licenses: [metadata-licenses] no licenses; name the data licence, e.g. {\"name\": \"CC-BY-4.0\"}"),
+     "datapackage.json::licenses: [metadata-licenses] no licenses; name the data licence, "
+     "e.g. {\"name\": \"CC-BY-4.0\"}"),
     ("schema-missing", _drop("$schema"),
      "datapackage.json::$schema: [metadata-schema] no $schema; set it to "
      "https://datapackage.org/profiles/2.0/datapackage.json (Data Package v2)"),
@@ -156,5 +157,6 @@ def test_frictionless_does_not_repeat_what_the_lint_says(sample):
     edit_descriptor(sample, _set(["version"], 1))
     report = validate_package(load_package(sample), frictionless=True)
     assert [str(p) for p in report.problems] == [
-        "datapackage.json::version: [metadata-version] warning: 1 is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)"
+        "datapackage.json::version: [metadata-version] warning: 1 is not a semantic version "
+        "(MAJOR.MINOR.PATCH, e.g. 1.0.0)"
     ]

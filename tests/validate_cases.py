@@ -65,19 +65,22 @@ CSV_CASES = [
     Case(
         "pattern",
         lambda p: edit(p, "sources", "Mark N. Katz,2008,", "Mark N. Katz,May 2008,"),
-        ["data/sources.csv:2:published: [pattern] 'May 2008' does not match the pattern ^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"],
+        ["data/sources.csv:2:published: [pattern] 'May 2008' does not match the pattern "
+         "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"],
         True,
     ),
     Case(
         "duplicate-primary-key",
         lambda p: _countries(p, "KAZ,Kazakhstan\n", "KAZ,Kazakhstan\nKAZ,Qazaqstan\n"),
-        ["data/countries.csv:4:iso3: [primary-key] duplicate key (KAZ); line 3 has it already; each key must be unique"],
+        ["data/countries.csv:4:iso3: [primary-key] duplicate key (KAZ); line 3 has it already; "
+         "each key must be unique"],
         True,
     ),
     Case(
         "broken-foreign-key",
         lambda p: edit(p, "members", "KAZ,2001", "KAX,2001"),
-        ["data/members.csv:3:iso3: [foreign-key] 'KAX' is not in data/countries.csv (iso3); add it there or fix the value"],
+        ["data/members.csv:3:iso3: [foreign-key] 'KAX' is not in data/countries.csv (iso3); "
+         "add it there or fix the value"],
         True,
     ),
     Case(
@@ -94,7 +97,8 @@ CSV_CASES = [
     ),
     Case(
         "not-utf8",
-        lambda p: write_bytes(p, "countries", "iso3,name\nCHN,China\nKAZ,Kazakhstan\n".encode() + "MNG,Mongólia\n".encode("latin-1")),
+        lambda p: write_bytes(p, "countries",
+                              "iso3,name\nCHN,China\nKAZ,Kazakhstan\n".encode() + "MNG,Mongólia\n".encode("latin-1")),
         ["data/countries.csv:4: [encoding] byte 0xf3 at offset 43 is not UTF-8; save the file as UTF-8"],
         True,
     ),
@@ -212,13 +216,15 @@ RULE_CASES = [
     ),
     Case(
         "observer-before-member",
-        lambda p: edit(p, "observers", "source_ids\n", "source_ids\nKAZ,observer,1999,,,2001,,status_changed,,test-ref\n"),
+        lambda p: edit(p, "observers", "source_ids\n",
+                       "source_ids\nKAZ,observer,1999,,,2001,,status_changed,,test-ref\n"),
         ["data/observers.csv:2:end_reason: [observer-before-member] KAZ joined on 2001-06-15, so its last spell before "
          "that must end with end_reason became_member, not status_changed"],
     ),
     Case(
         "observer-before-member-ends-late",
-        lambda p: edit(p, "observers", "source_ids\n", "source_ids\nKAZ,observer,1999,,,2002,,became_member,,test-ref\n"),
+        lambda p: edit(p, "observers", "source_ids\n",
+                       "source_ids\nKAZ,observer,1999,,,2002,,became_member,,test-ref\n"),
         ["data/observers.csv:2:end_year, end_date: [observer-before-member] KAZ joined on 2001-06-15, but its last "
          "spell before that ends in 2002; it must end no later than joined_date"],
     ),
@@ -231,8 +237,8 @@ RULE_CASES = [
     Case(
         "spells-do-not-overlap",
         lambda p: edit(p, "observers", "2004-tashkent,2025,", "2004-tashkent,2026,"),
-        ["data/observers.csv:3:start_year, start_date: [spells-do-not-overlap] MNG's partner spell starts in 2025 while "
-         "its observer spell of line 2 lasts until 2026; end the earlier spell first"],
+        ["data/observers.csv:3:start_year, start_date: [spells-do-not-overlap] MNG's partner spell starts in 2025 "
+         "while its observer spell of line 2 lasts until 2026; end the earlier spell first"],
     ),
     Case(
         "recognition-date-missing",

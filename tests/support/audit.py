@@ -9,8 +9,11 @@ from pathlib import Path
 _events: list | None = None
 
 
+RECORDED = ("open", "os.listdir", "socket.connect", "socket.getaddrinfo", "urllib.Request")
+
+
 def _audit(event: str, args: tuple) -> None:
-    if _events is not None and event in ("open", "os.listdir", "socket.connect", "socket.getaddrinfo", "urllib.Request"):
+    if _events is not None and event in RECORDED:
         _events.append((event, args))
 
 
