@@ -40,6 +40,7 @@ bench: $(TEST_STAMP)
 
 # The browser test needs Debian's chromium; CI installs it (see .ci/run), elsewhere it is skipped.
 test: $(TEST_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/sco-data validate --strict
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/sco-data docs --check
@@ -61,4 +62,4 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis
+	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis .ruff_cache

@@ -106,7 +106,9 @@ def generate(folder: Path, rows: int, parents: int = 10_000, seed: int = 2008082
                     {"name": "source_ids", "type": "list", "delimiter": ";", "itemType": "string", "constraints": req},
                 ],
                 "primaryKey": ["event_id"],
-                "foreignKeys": [{"fields": ["parent_id"], "reference": {"resource": "parents", "fields": ["parent_id"]}}]}},
+                "foreignKeys": [
+                    {"fields": ["parent_id"], "reference": {"resource": "parents", "fields": ["parent_id"]}},
+                ]}},
         ],
     }
     # A package the metadata lint accepts: every field described.
@@ -169,7 +171,7 @@ def step_sqlite(pkg, out: Path) -> None:
         con.execute(f'CREATE TABLE "{res.name}" ({cols})')
         insert = f'INSERT INTO "{res.name}" VALUES ({", ".join("?" * table.num_columns)})'
         for batch in table.to_batches(max_chunksize=65_536):
-            con.executemany(insert, zip(*(c.to_pylist() for c in batch.columns)))
+            con.executemany(insert, zip(*(c.to_pylist() for c in batch.columns), strict=True))
     con.execute("COMMIT")
     con.close()
 
@@ -233,7 +235,8 @@ def csv_bytes(pkg_dir: Path) -> int:
     return sum(r.path.stat().st_size for r in load_package(pkg_dir).resources)
 
 
-def run_package(label: str, pkg_dir: Path, work: Path, frictionless: bool, repeat: int, xlsx: bool = False) -> list[dict]:
+def run_package(label: str, pkg_dir: Path, work: Path, frictionless: bool, repeat: int,
+                xlsx: bool = False) -> list[dict]:
     me = [sys.executable, str(Path(__file__).resolve())]
     size = csv_bytes(pkg_dir)
     steps = [("validate (typed checks)", [SCO, "validate", str(pkg_dir), "--fast", "-q"])]
@@ -241,13 +244,16 @@ def run_package(label: str, pkg_dir: Path, work: Path, frictionless: bool, repea
         steps.append(("validate (with Frictionless)", [SCO, "validate", str(pkg_dir), "-q"]))
     core = ("parquet", "json", "sqlite")
     for fmt in core:
-        steps.append((f"export {fmt}", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / f"ours-{fmt}"), "--format", fmt, "-q"]))
-    steps.append(("export parquet+json+sqlite", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / "ours-core"),
+        steps.append((f"export {fmt}", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / f"ours-{fmt}"),
+                                        "--format", fmt, "-q"]))
+    steps.append(("export parquet+json+sqlite", [SCO, "export", "--package", str(pkg_dir),
+                                                 "--out", str(work / "ours-core"),
                                                  *[a for fmt in core for a in ("--format", fmt)], "-q"]))
     if xlsx:
         # The workbook is for people: a spreadsheet of a million rows is not what it is for, and
         # openpyxl writes it cell by cell, so it is timed on the real package only.
-        steps.append(("export xlsx", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / "ours-xlsx"), "--format", "xlsx", "-q"]))
+        steps.append(("export xlsx", [SCO, "export", "--package", str(pkg_dir), "--out", str(work / "ours-xlsx"),
+                                      "--format", "xlsx", "-q"]))
     steps += [
         ("pyarrow vectorised validator", me + ["--step", "validator", str(pkg_dir), str(work / "validator")]),
         ("pyarrow read_csv + write_table", me + ["--step", "pyarrow", str(pkg_dir), str(work / "pyarrow")]),
@@ -274,7 +280,8 @@ def report(results: list[dict]) -> bool:
     by = {(r["package"], r["step"]): r for r in results}
     print(f"\n{'package':>10}  {'step':<30} {'wall s':>8} {'peak MB':>8} {'×CSV':>6}  {'ratio':>6}  goal")
     for r in results:
-        line = f"{r['package']:>10}  {r['step']:<30} {r['wall_s']:8.2f} {r['peak_mb']:8.0f} {r['peak_mb'] / r['csv_mb']:6.1f}"
+        line = (f"{r['package']:>10}  {r['step']:<30} {r['wall_s']:8.2f} {r['peak_mb']:8.0f} "
+                f"{r['peak_mb'] / r['csv_mb']:6.1f}")
         goal = GOALS.get(r["step"])
         if goal:
             base = by[(r["package"], goal[0])]

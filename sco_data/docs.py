@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import checks, cow
+from . import checks, cli_reference, cow
 from . import schema as sch
 from .atomic import write_atomic
 from .descriptor import Package
@@ -249,7 +249,8 @@ def readme_blocks(pkg: Package, tables: dict, zip_sha256: str | None = None) -> 
         "",
         f"Cite as: {citation_text(pkg, zip_sha256)}",
     ]
-    return {"tables": "\n".join(rows), "version": "\n".join(version), "rules": checks.readme_rules()}
+    return {"tables": "\n".join(rows), "version": "\n".join(version), "rules": checks.readme_rules(),
+            "commands": cli_reference.commands_markdown()}
 
 
 def fill_markers(text: str, blocks: dict[str, str], where: str) -> str:

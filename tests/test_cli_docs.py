@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT
+from support import snapshot
 
 from sco_data.cli import cli
 from sco_data.descriptor import load_package
@@ -34,15 +34,6 @@ Hand-written text after.
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under folder with its sha256: to prove that nothing was written."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def edit_line(path: Path, line: int, old: str, new: str) -> None:
@@ -169,12 +160,30 @@ def test_readme_blocks_are_filled_and_hand_written_text_kept(sample):
     assert "README.md: out of date" in result.output
 
 
+def test_readme_command_reference_is_generated_from_the_commands_and_checked(sample, monkeypatch):
+    (sample / "README.md").write_text(
+        "# Sample\n\n<!-- generated:commands -->\na stale synopsis\n<!-- /generated:commands -->\n", encoding="utf-8"
+    )
+    assert run("docs", "--package", str(sample)).exit_code == 0
+    text = (sample / "README.md").read_text(encoding="utf-8")
+    assert "a stale synopsis" not in text
+    for name in cli.commands:
+        assert f"### sco-data {name}\n\n    Usage: sco-data {name} [OPTIONS]" in text
+    assert run("docs", "--package", str(sample), "--check").exit_code == 0
+
+    monkeypatch.setattr(cli.commands["export"], "help", "A new help text.")
+    result = run("docs", "--package", str(sample), "--check")
+    assert result.exit_code == 1
+    assert "README.md: out of date" in result.output
+
+
 def test_readme_with_a_broken_marker_is_refused_and_nothing_written(sample):
     (sample / "README.md").write_text("# Sample\n\n<!-- generated:tables -->\nno end marker\n", encoding="utf-8")
     before = snapshot(sample)
     result = run("docs", "--package", str(sample))
     assert result.exit_code == 1
-    assert "README.md: needs exactly one <!-- generated:tables --> followed by one <!-- /generated:tables -->" in result.output
+    assert ("README.md: needs exactly one <!-- generated:tables --> followed by one <!-- /generated:tables -->"
+            in result.output)
     assert "Traceback" not in result.output
     assert snapshot(sample) == before
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from helpers import leftovers, snapshot
+from support import leftovers, snapshot
 
 from sco_data.cli import cli
 
@@ -99,7 +99,8 @@ def test_validate_and_export_do_not_import_pandas(sample, tmp_path):
         "import sys\n"
         "from sco_data.cli import cli\n"
         "for args in (['validate', '--fast', '-q', sys.argv[1]],\n"
-        "             ['export', '--package', sys.argv[1], '--out', sys.argv[2], '-q', '--format', 'parquet', '--format', 'json']):\n"
+        "             ['export', '--package', sys.argv[1], '--out', sys.argv[2], '-q',\n"
+        "              '--format', 'parquet', '--format', 'json']):\n"
         "    try:\n"
         "        cli(args)\n"
         "    except SystemExit as exc:\n"
@@ -123,10 +124,12 @@ def test_a_plain_frictionless_package_exports_with_warnings(tmp_path):
     (pkg / "datapackage.json").write_text(json.dumps({
         "name": "plain",
         "resources": [{"name": "cities", "path": "data/cities.csv", "schema": {"fields": [
-            {"name": "id", "type": "integer"}, {"name": "name", "type": "string"}, {"name": "founded", "type": "date"}]}}],
+            {"name": "id", "type": "integer"}, {"name": "name", "type": "string"},
+            {"name": "founded", "type": "date"}]}}],
     }))
     assert frictionless.validate(str(pkg / "datapackage.json")).valid
-    result = CliRunner().invoke(cli, ["export", "--package", str(pkg), "--out", str(tmp_path / "out"), "--format", "json"])
+    result = CliRunner().invoke(cli, ["export", "--package", str(pkg), "--out", str(tmp_path / "out"),
+                                      "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "[metadata-version] warning: no version" in result.stderr
     assert "[metadata-description] warning: no description" in result.stderr

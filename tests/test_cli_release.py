@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from package_edits import (
+from support import (
     add_rows,
     drop_column,
     load_descriptor,
@@ -80,7 +80,8 @@ def test_full_cycle_through_the_cli(run, sample):
     assert "the snapshot is not as released" in bad.output
     assert tree(sample) == before
     problems = json.loads(run("verify", snap, "--json").output)
-    assert {(p["file"], p["rule"]) for p in problems} == {("sco.sqlite", "checksum"), ("csv/members.csv", "file-missing")}
+    assert {(p["file"], p["rule"]) for p in problems} == {("sco.sqlite", "checksum"),
+                                                            ("csv/members.csv", "file-missing")}
 
 
 @pytest.mark.parametrize("version, words", [

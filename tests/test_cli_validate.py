@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from validate_cases import (
-    DATA_CASES,
+from support import (
     Case,
     edit_descriptor,
     network,
@@ -18,6 +17,7 @@ from validate_cases import (
     recording,
     resource,
 )
+from validate_cases import DATA_CASES
 
 from sco_data.cli import cli
 
@@ -148,7 +148,8 @@ def test_help_does_not_import_the_heavy_libraries():
     import subprocess
     import sys
 
-    code = "import sys; from sco_data.cli import cli; heavy = {'pandas', 'pyarrow', 'frictionless'} & set(sys.modules); print(sorted(heavy))"
+    code = ("import sys; from sco_data.cli import cli; "
+            "heavy = {'pandas', 'pyarrow', 'frictionless'} & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

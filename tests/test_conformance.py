@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import leftovers, write_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import leftovers, write_package
 
 import sco_data
 from sco_data import schema as sch
@@ -168,7 +168,9 @@ def judge(pkg_dir: Path) -> Judged:
         with res.path.open(encoding="utf-8-sig", newline="") as fh:
             records = list(csv.reader(fh))[1:]
         for i, record in enumerate(records):
-            cells[(pkg.display(res.path), locator.line(i))] = {n: v or None for n, v in zip(res.field_names, record)}
+            cells[(pkg.display(res.path), locator.line(i))] = {
+                n: v or None for n, v in zip(res.field_names, record, strict=False)
+            }
     return Judged(ours, theirs, unplaced, cells, schemas)
 
 

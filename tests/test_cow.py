@@ -63,7 +63,8 @@ def test_the_repository_reconciliation_counts_by_reason():
 
 def test_the_document_is_generated_and_lists_every_difference():
     text = (ROOT / "docs" / cow.OUTPUT).read_text(encoding="utf-8")
-    assert "| India (IND, COW 750) | 2005–2014 | 0 (no membership) | `observer` | COW records no SCO observers |" in text
+    assert ("| India (IND, COW 750) | 2005–2014 | 0 (no membership) | `observer` | COW records no SCO observers |"
+            in text)
     assert "| China (CHN, COW 710) | 1996–2000 | 1 (full membership) | `shanghai_five` |" in text
     assert "84 differ" in text
     assert "Pevehouse" not in text  # the citation is in reference/README.md, linked from the document

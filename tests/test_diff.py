@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from package_edits import (
+from support import (
     add_column,
     add_rows,
     delete_rows,
@@ -73,13 +73,17 @@ def test_changed_cells_are_typed_old_to_new(pair):
     set_cell(new, "members", "UZB", "joined_date", "2001-06-16")
     d = diff(pair)
     deals = next(t for t in d.tables if t.name == "arms_deals")
-    assert [(c.key, c.cells) for c in deals.changed] == [(("rus-chn-su27-licence",), {"value_usd_millions": (2500.5, 2600.0)})]
+    assert [(c.key, c.cells) for c in deals.changed] == [
+        (("rus-chn-su27-licence",), {"value_usd_millions": (2500.5, 2600.0)})
+    ]
     assert d.required_bump() == PATCH
     text = d.to_text()
     assert "~ UZB" in text and "joined_date: 2001-06-15 -> 2001-06-16" in text
     data = json.loads(json.dumps(d.to_dict()))
     members = next(t for t in data["tables"] if t["table"] == "members")
-    assert members["changed"] == [{"key": ["UZB"], "cells": {"joined_date": {"old": "2001-06-15", "new": "2001-06-16"}}}]
+    assert members["changed"] == [
+        {"key": ["UZB"], "cells": {"joined_date": {"old": "2001-06-15", "new": "2001-06-16"}}}
+    ]
 
 
 def test_composite_keys_match_rows(pair):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import leftovers, library_package, snapshot
+from support import leftovers, library_package, snapshot
 
 from sco_data import export
 from sco_data.descriptor import load_package

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import (
+from support import (
     as_json,
     check_all_formats,
     library_package,
@@ -107,7 +107,8 @@ def test_readers_defaults_give_the_schema_types(exported):
         for fdef in res.fields:
             expected = sch.pandas_dtype(fdef)
             got = df[fdef["name"]].dtype
-            assert (isinstance(got, pd.CategoricalDtype) if expected == "category" else str(got) == str(pd.api.types.pandas_dtype(expected))), (res.name, fdef["name"], got)
+            assert (isinstance(got, pd.CategoricalDtype) if expected == "category"
+                    else str(got) == str(pd.api.types.pandas_dtype(expected))), (res.name, fdef["name"], got)
         frame = pl.read_parquet(path)
         con = duckdb.connect()
         described = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
@@ -223,9 +224,11 @@ def test_sqlite_constraints_hold_in_stock_sqlite(sample, tmp_path):
     row = con.execute("SELECT * FROM sources LIMIT 1").fetchone()
     cols = len(row)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        con.execute(f"INSERT INTO sources VALUES ({','.join('?' * cols)})", ["new-id", "t", None, None, None, None, None, "gossip"])
+        con.execute(f"INSERT INTO sources VALUES ({','.join('?' * cols)})",
+                    ["new-id", "t", None, None, None, None, None, "gossip"])
     with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
-        con.execute(f"INSERT INTO sources VALUES ({','.join('?' * cols)})", ["new-id", None, None, None, None, None, None, "news"])
+        con.execute(f"INSERT INTO sources VALUES ({','.join('?' * cols)})",
+                    ["new-id", None, None, None, None, None, None, "news"])
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         con.execute(f"INSERT INTO sources VALUES ({','.join('?' * cols)})", list(row))
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):

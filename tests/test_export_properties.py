@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
-from helpers import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import (
     as_json,
     as_sqlite,
     check_all_formats,
@@ -17,8 +19,6 @@ from helpers import (
     sqlite_rows,
     write_package,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from sco_data.checks.text import unclean_text
 from sco_data.descriptor import load_package
@@ -106,12 +106,14 @@ def test_generated_tables_survive_every_format(generated):
         pkg_dir = write_package(Path(tmp) / "pkg", "generated", [("t ü", schema, cells)])
         out = Path(tmp) / "out"
         export_package(load_package(pkg_dir), out)
-        expected = [dict(zip([f["name"] for f in schema["fields"]], row)) for row in rows]
+        expected = [dict(zip([f["name"] for f in schema["fields"]], row, strict=True)) for row in rows]
         assert parquet_rows(out / "parquet" / "t ü.parquet") == expected
         fields = schema["fields"]
         got = json.loads((out / "json" / "t ü.json").read_text(encoding="utf-8"))
         assert got == [{f["name"]: as_json(r[f["name"]], f) for f in fields} for r in expected]
-        assert sqlite_rows(out / "sco.sqlite", "t ü") == [{f["name"]: as_sqlite(r[f["name"]], f) for f in fields} for r in expected]
+        assert sqlite_rows(out / "sco.sqlite", "t ü") == [
+            {f["name"]: as_sqlite(r[f["name"]], f) for f in fields} for r in expected
+        ]
         check_all_formats(pkg_dir, out)
 
 
@@ -126,7 +128,7 @@ def test_json_strings_are_what_json_dumps_writes(values):
 @given(st.lists(st.none() | st.floats(allow_nan=False, allow_infinity=False), max_size=8))
 def test_json_numbers_read_back_exactly(values):
     got = json_values(pa.array(values, pa.float64()), {"name": "x", "type": "number"}).to_pylist()
-    for value, text in zip(values, got):
+    for value, text in zip(values, got, strict=True):
         if value is None:
             assert text is None
         else:
@@ -135,7 +137,8 @@ def test_json_numbers_read_back_exactly(values):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.none() | st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=5), max_size=4), max_size=6))
+@given(st.lists(st.none() | st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=5), max_size=4),
+                max_size=6))
 def test_json_lists_are_what_json_dumps_writes(values):
     got = json_values(pa.array(values, pa.list_(pa.string())), {"name": "x", "type": "list"}).to_pylist()
     assert got == [None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in values]

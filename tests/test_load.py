@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import typed_rows
+from support import typed_rows
 
 import sco_data
 from sco_data import schema as sch

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from package_edits import add_rows, load_descriptor, read_rows, save_descriptor, set_cell, write_rows
+from support import add_rows, load_descriptor, read_rows, save_descriptor, set_cell, write_rows
 
 import sco_data
 from sco_data.cli import cli
@@ -179,7 +179,7 @@ def test_one_row_per_state_and_year_from_the_first_summit_to_the_created_year(sa
 
 
 def test_cow_code_comes_from_countries(sample):
-    from package_edits import add_column
+    from support import add_column
 
     add_column(sample, "countries", {"name": "cow_code", "type": "integer", "description": "COW number."})
     set_cell(sample, "countries", "CHN", "cow_code", "710")

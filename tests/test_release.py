@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from package_edits import (
+from support import (
     add_rows,
     delete_rows,
     drop_column,
@@ -465,6 +465,7 @@ def test_verify_cli_says_which_comparison_it_made(pkg):
     out = CliRunner().invoke(cli, ["verify", str(snap), "--rebuild"])
     assert out.exit_code == 0, out.output
     # The same bytes came out all the same: said, with the versions that differ.
-    assert "rebuilt files are byte-identical (the toolchain differs from the one recorded: openpyxl 0.0.1 -> " in out.output
+    assert ("rebuilt files are byte-identical (the toolchain differs from the one recorded: openpyxl 0.0.1 -> "
+            in out.output)
     as_json = json.loads(CliRunner().invoke(cli, ["verify", str(snap), "--rebuild", "--json"]).stdout)
     assert as_json["comparison"] == "bytes" and "openpyxl 0.0.1" in as_json["reason"]

@@ -13,7 +13,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, copy_package
 
 from sco_data import serve
@@ -68,12 +67,14 @@ def test_canned_query_status_on_a_date(served):
     rows = {r["iso3"]: r for r in get(served, "/sco/status_on_date.json", _shape="array", date="2008-08-28")}
     assert rows["RUS"]["status"] == "member" and rows["RUS"]["name"] == "Russia"
     assert rows["IND"]["status"] == "observer"
-    spell = next(r for r in csv_rows(served["package"], "observers") if r["status"] == "dialogue_partner" and r["start_date"])
+    spell = next(r for r in csv_rows(served["package"], "observers")
+                 if r["status"] == "dialogue_partner" and r["start_date"])
     on_start = {r["iso3"]: r for r in get(served, "/sco/status_on_date.json", _shape="array", date=spell["start_date"])}
     assert "dialogue_partner" in on_start[spell["iso3"]]["status"]
     assert rows["AFG"]["status"] == "none"
     assert len(rows) == len(csv_rows(served["package"], "countries"))  # every state
-    before = {r["iso3"]: r["status"] for r in get(served, "/sco/status_on_date.json", _shape="array", date="1998-01-01")}
+    before = {r["iso3"]: r["status"]
+              for r in get(served, "/sco/status_on_date.json", _shape="array", date="1998-01-01")}
     assert before["CHN"] == "shanghai_five" and before["UZB"] == "none"
 
 
@@ -83,7 +84,8 @@ def test_canned_query_exercises_with_participants(served):
     assert [r["exercise_id"] for r in rows] == in_2007
     pm = next(r for r in rows if r["exercise_id"] == "peace-mission-2007")
     assert pm["troops_total"] == 6500
-    taking_part = [r for r in csv_rows(served["package"], "exercise_participants") if r["exercise_id"] == "peace-mission-2007"]
+    taking_part = [r for r in csv_rows(served["package"], "exercise_participants")
+                   if r["exercise_id"] == "peace-mission-2007"]
     assert "Russia (host" in pm["participants"] and pm["states"] == len(taking_part)
     everything = get(served, "/sco/exercises_with_participants.json", _shape="array")
     assert len(everything) == len(csv_rows(served["package"], "military_exercises"))
@@ -118,7 +120,8 @@ def test_canned_query_deliveries_by_year(served):
 
 def test_canned_query_georgia_positions(served):
     rows = get(served, "/sco/georgia_2008_positions.json", _shape="array")
-    expected = [r for r in csv_rows(served["package"], "georgia_positions") if r["sco_status_2008"] in ("member", "observer")]
+    expected = [r for r in csv_rows(served["package"], "georgia_positions")
+                if r["sco_status_2008"] in ("member", "observer")]
     assert {r["iso3"] for r in rows} == {r["iso3"] for r in expected}
     russia = next(r for r in rows if r["iso3"] == "RUS")
     assert russia["position_on_intervention"] == "supported" and russia["name"] == "Russia"
@@ -204,7 +207,8 @@ def test_a_key_that_is_a_country_code_links_to_the_country(served):
 
 def test_without_datasette_says_how_to_install_and_exits_2(tmp_path):
     # Datasette made unimportable for this one process: what a user without the extra sees.
-    code = "import sys; sys.modules['datasette'] = None; from sco_data.cli import main; sys.argv = ['sco-data', 'serve']; main()"
+    code = ("import sys; sys.modules['datasette'] = None; from sco_data.cli import main; "
+            "sys.argv = ['sco-data', 'serve']; main()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert proc.returncode == 2
     assert "pip install '.[serve]'" in proc.stderr
@@ -230,9 +234,9 @@ def test_built_when_missing_and_again_when_stale(sample, tmp_path, monkeypatch):
     again = serve.prepare(pkg, out)
     assert not again.exported and again.db == first.db
     members = sample / "data" / "members.csv"
-    members.write_text(members.read_text(encoding="utf-8").replace("CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,,",
-                                                                   "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,A new note,"),
-                       encoding="utf-8")
+    members.write_text(members.read_text(encoding="utf-8").replace(
+        "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,,",
+        "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,A new note,"), encoding="utf-8")
     stale = serve.prepare(load_package(sample), out)
     assert stale.exported and stale.db != first.db and not first.folder.exists()
     import sqlite3

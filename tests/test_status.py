@@ -24,7 +24,7 @@ def _observers(*rows):
     """Observers rows: (iso3, status, start_year, start_date, end_year, end_date)."""
     names = ["iso3", "status", "start_year", "start_date", "end_year", "end_date"]
     types = [pa.string(), pa.string(), pa.int32(), pa.date32(), pa.int32(), pa.date32()]
-    return pa.table({n: pa.array([r[k] for r in rows], t) for k, (n, t) in enumerate(zip(names, types))})
+    return pa.table({n: pa.array([r[k] for r in rows], t) for k, (n, t) in enumerate(zip(names, types, strict=True))})
 
 
 def test_a_year_only_end_runs_to_the_next_dated_start_in_that_year():

@@ -4,7 +4,8 @@ and stock Frictionless agreeing wherever the fault is within its remit."""
 from __future__ import annotations
 
 import pytest
-from validate_cases import CSV_CASES, DATA_CASES, Case, edit
+from support import Case, edit
+from validate_cases import CSV_CASES, DATA_CASES
 
 from sco_data.descriptor import load_package
 from sco_data.validate import validate_package
@@ -72,7 +73,7 @@ def test_bad_cell_after_a_quoted_line_break(sample):
 
 def test_frictionless_adds_what_we_do_not_check(sample):
     """A `unique` constraint is left to the reference run: its finding is reported, on our line."""
-    from validate_cases import edit_descriptor, field
+    from support import edit_descriptor, field
 
     edit_descriptor(sample, lambda d: field(d, "countries", "name").setdefault("constraints", {}).update(unique=True))
     edit(sample, "countries", "MNG,Mongolia", "MNG,China")
@@ -83,7 +84,7 @@ def test_frictionless_adds_what_we_do_not_check(sample):
 
 
 def test_frictionless_package_errors_are_reported(sample):
-    from validate_cases import edit_descriptor
+    from support import edit_descriptor
 
     edit_descriptor(sample, lambda d: d.update(created="yesterday"))
     assert problems(sample, frictionless=True) == [

@@ -4,7 +4,7 @@ conformance tests (test_conformance.py) found our checks doing unlike Frictionle
 from __future__ import annotations
 
 import pytest
-from helpers import write_package
+from support import write_package
 
 from sco_data.descriptor import load_package
 from sco_data.validate import validate_package

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validate_cases import (
+from support import (
     edit_descriptor,
     network,
     opened,

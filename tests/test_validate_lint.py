@@ -109,5 +109,6 @@ def test_frictionless_does_not_repeat_what_the_lint_says(sample):
     edit_descriptor(sample, _set(["version"], 1))
     report = validate_package(load_package(sample), frictionless=True)
     assert [str(p) for p in report.problems] == [
-        "datapackage.json::version: [metadata-version] warning: 1 is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0)"
+        "datapackage.json::version: [metadata-version] warning: 1 is not a semantic version "
+        "(MAJOR.MINOR.PATCH, e.g. 1.0.0)"
     ]

@@ -36,7 +36,9 @@ def row_where(ws, column: str, value):
 def workbook(sample, tmp_path):
     # A text cell that a spreadsheet would otherwise run as a formula.
     members = sample / "data" / "members.csv"
-    members.write_text(members.read_text(encoding="utf-8").replace("CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,,", "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,=1+1,"), encoding="utf-8")
+    members.write_text(members.read_text(encoding="utf-8").replace(
+        "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,,",
+        "CHN,2001-06-15,2001-shanghai,true,true,1996-04-26,,=1+1,"), encoding="utf-8")
     pkg, tables = typed_tables(sample)
     paths = xlsx.write(pkg, tables, tmp_path / "out")
     assert paths == [tmp_path / "out" / "sco.xlsx"]
@@ -101,7 +103,8 @@ def test_source_urls_are_hyperlinks(workbook):
 
 def test_sensible_column_widths(workbook):
     ws = workbook["sources"]
-    widths = {ws.cell(1, c).value: ws.column_dimensions[ws.cell(1, c).column_letter].width for c in range(1, ws.max_column + 1)}
+    widths = {ws.cell(1, c).value: ws.column_dimensions[ws.cell(1, c).column_letter].width
+              for c in range(1, ws.max_column + 1)}
     assert widths["title"] > widths["kind"] >= len("kind")
     assert max(widths.values()) <= xlsx.MAX_WIDTH
 
@@ -164,7 +167,7 @@ def test_registered_as_a_format():
 def test_a_package_unrelated_to_the_sco(tmp_path):
     """The writer knows no table or column: another package, with a date-time, another list
     delimiter and a long sheet name, comes out typed too."""
-    from helpers import write_package
+    from support import write_package
 
     schema = {
         "fields": [
@@ -201,7 +204,8 @@ def test_columns_sheet_describes_every_column(workbook, sample):
     ws = workbook["Columns"]
     heads = [c.value for c in ws[1]]
     assert heads == ["table", "column", "type", "required", "allowed values", "description"]
-    rows = {(r[0].value, r[1].value): dict(zip(heads, (c.value for c in r))) for r in ws.iter_rows(min_row=2)}
+    rows = {(r[0].value, r[1].value): dict(zip(heads, (c.value for c in r), strict=True))
+            for r in ws.iter_rows(min_row=2)}
     for res, fdef in descriptor_fields(pkg):
         row = rows[(res.name, fdef["name"])]
         assert row["description"] == " ".join(fdef["description"].split())
@@ -289,7 +293,8 @@ def test_booleans_are_true_false_everywhere(workbook, sample):
 def test_long_text_wraps_in_sensible_widths_and_tall_enough_rows(sample, tmp_path):
     summits = sample / "data" / "summits.csv"
     long_note = "A long note that goes on " * 12
-    summits.write_text(summits.read_text(encoding="utf-8").replace("multi\nline note", long_note.strip()), encoding="utf-8")
+    summits.write_text(summits.read_text(encoding="utf-8").replace("multi\nline note", long_note.strip()),
+                       encoding="utf-8")
     pkg, tables = typed_tables(sample)
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
     ws = wb["summits"]

@@ -1,89 +1,26 @@
-"""Bad inputs for `sco-data validate`: each breaks a copy of the sample package in one way and
-names the exact problems a person must see. Shared by the library, CLI and Frictionless tests."""
+"""Bad inputs for `sco-data validate` that no single check owns (reading a CSV): each breaks a
+copy of the sample package in one way and names the exact problems a person must see. The cases
+of the checks themselves live beside each check (sco_data/checks/) and are collected here from
+the registry. What the cases are made with (Case, edit, write_bytes) is in support/."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from support import (  # noqa: F401 - re-exported for the test modules that take them from here
+    Case,
+    edit,
+    edit_descriptor,
+    field,
+    network,
+    opened,
+    outside_file,
+    recording,
+    resource,
+    write_bytes,
+)
+
 from sco_data import checks
-
-_events: list | None = None
-
-
-def _audit(event: str, args: tuple) -> None:
-    if _events is not None and event in ("open", "os.listdir", "socket.connect", "socket.getaddrinfo", "urllib.Request"):
-        _events.append((event, args))
-
-
-# Audit hooks cannot be removed, so this one only records inside `recording()`.
-sys.addaudithook(_audit)
-
-
-@contextmanager
-def recording():
-    """Record the files opened and the network calls made inside the block."""
-    global _events
-    _events = []
-    try:
-        yield _events
-    finally:
-        _events = None
-
-
-def opened(events: list) -> set[Path]:
-    return {Path(args[0]).resolve() for event, args in events if event == "open" and isinstance(args[0], (str, Path))}
-
-
-def network(events: list) -> list:
-    return [e for e in events if e[0] not in ("open", "os.listdir")]
-
-
-def outside_file(tmp_path: Path) -> Path:
-    """A real CSV beside the package folder, outside it, which nothing may read."""
-    path = tmp_path / "outside" / "countries.csv"
-    path.parent.mkdir()
-    path.write_text("iso3,name\nCHN,China\n", encoding="utf-8")
-    return path
-
-
-def edit(pkg: Path, table: str, old: str, new: str) -> None:
-    """Replace one exact piece of text in data/<table>.csv (it must be there exactly once)."""
-    path = pkg / "data" / f"{table}.csv"
-    text = path.read_bytes().decode("utf-8")
-    assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
-    path.write_bytes(text.replace(old, new).encode("utf-8"))
-
-
-def write_bytes(pkg: Path, table: str, data: bytes) -> None:
-    (pkg / "data" / f"{table}.csv").write_bytes(data)
-
-
-def edit_descriptor(pkg: Path, change: Callable[[dict], None]) -> None:
-    path = pkg / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    change(descriptor)
-    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-
-
-def resource(descriptor: dict, name: str) -> dict:
-    return next(r for r in descriptor["resources"] if r["name"] == name)
-
-
-def field(descriptor: dict, table: str, name: str) -> dict:
-    return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
-
-
-@dataclass
-class Case:
-    id: str
-    breaks: Callable[[Path], None]
-    expected: list[str]  # every problem, exactly as `sco-data validate` prints it
-    frictionless_agrees: bool = False  # within stock Frictionless' remit: it too finds the package invalid
 
 
 def _countries(pkg: Path, old: str, new: str) -> None:
@@ -146,7 +83,8 @@ CSV_CASES = [
     ),
     Case(
         "not-utf8",
-        lambda p: write_bytes(p, "countries", "iso3,name\nCHN,China\nKAZ,Kazakhstan\n".encode() + "MNG,Mongólia\n".encode("latin-1")),
+        lambda p: write_bytes(p, "countries",
+                              "iso3,name\nCHN,China\nKAZ,Kazakhstan\n".encode() + "MNG,Mongólia\n".encode("latin-1")),
         ["data/countries.csv:4: [encoding] byte 0xf3 at offset 43 is not UTF-8; save the file as UTF-8"],
         True,
     ),

@@ -10,6 +10,8 @@ Each check keeps its name, its doc and its bad-input cases beside it; the tests 
 
 from __future__ import annotations
 
+# Importing a family registers its checks; within a kind they run in this order.
+from . import constraints, keys, metadata, rules, text  # noqa: F401
 from .registry import (
     CHECKS,
     DESCRIPTOR,
@@ -32,9 +34,6 @@ from .registry import (
     run_rules,
 )
 from .render import RULES_DOC, readme_rules, rules_doc
-
-# Importing a family registers its checks; within a kind they run in this order.
-from . import metadata, constraints, text, keys, rules  # noqa: F401
 
 __all__ = ["CHECKS", "DESCRIPTOR", "ERROR", "KINDS", "PACKAGE", "REMOVE", "RULES_DOC", "TABLE", "WARNING", "Case",
            "Check", "ReplaceText", "SetProperty", "cases", "check", "check_table", "lint_package", "of_kind",

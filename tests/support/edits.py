@@ -1,11 +1,15 @@
-"""Edits a test makes to a copied package: descriptor fields and CSV rows, written the way the
-repository writes them (LF, minimal quoting)."""
+"""Edits a test makes to a copied package: descriptor fields, CSV rows and columns, and exact
+pieces of CSV text. Written the way the repository writes them (LF, minimal quoting; the
+descriptor indented by two, UTF-8 as is, with a final newline)."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+
+# --------------------------------------------------------------------------- the descriptor
 
 
 def load_descriptor(pkg: Path) -> dict:
@@ -14,6 +18,13 @@ def load_descriptor(pkg: Path) -> dict:
 
 def save_descriptor(pkg: Path, descriptor: dict) -> None:
     (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def edit_descriptor(pkg: Path, change: Callable[[dict], None]) -> None:
+    """Load the descriptor, let change() alter it in place, save it."""
+    descriptor = load_descriptor(pkg)
+    change(descriptor)
+    save_descriptor(pkg, descriptor)
 
 
 def resource(descriptor: dict, table: str) -> dict:
@@ -34,6 +45,9 @@ def edit_field(pkg: Path, table: str, name: str, **changes) -> None:
         else:
             f[key] = value
     save_descriptor(pkg, d)
+
+
+# --------------------------------------------------------------------------- rows and columns
 
 
 def read_rows(pkg: Path, table: str) -> tuple[list[str], list[list[str]]]:
@@ -95,6 +109,16 @@ def rename_column(pkg: Path, table: str, old: str, new: str) -> None:
     write_rows(pkg, table, header, rows)
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes: compare before and after to prove nothing was written."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+# --------------------------------------------------------------------------- raw CSV text
+
+
+def edit(pkg: Path, table: str, old: str, new: str) -> None:
+    """Replace one exact piece of text in data/<table>.csv (it must be there exactly once)."""
+    path = pkg / "data" / f"{table}.csv"
+    text = path.read_bytes().decode("utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
+    path.write_bytes(text.replace(old, new).encode("utf-8"))
+
+
+def write_bytes(pkg: Path, table: str, data: bytes) -> None:
+    (pkg / "data" / f"{table}.csv").write_bytes(data)
