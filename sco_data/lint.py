@@ -13,13 +13,8 @@ from collections.abc import Callable, Iterator
 from . import schema as sch
 from .descriptor import Package
 from .errors import Problem
+from .versions import SEMVER
 
-# semver.org's own regular expression.
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
 PACKAGE_NAME = re.compile(r"^[a-z0-9._-]+$")
 
 LINTS: list[tuple[str, str, Callable[[Package], Iterator[tuple[str | None, str]]]]] = []
