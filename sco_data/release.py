@@ -232,7 +232,7 @@ def _write_zip(root: Path, target: Path, prefix: str, names: list[str], sums: st
 def snapshot_readme(pkg: Package, zip_name: str) -> str:
     """The short README a release carries, for the reader who only ever sees the zip: what it
     is, the version, the licence, how to cite it and how to verify it."""
-    from .docs import citation_text, licence, licence_text
+    from .facts import citation_text, licence, licence_text
     from .export import FORMATS
 
     d = pkg.descriptor
@@ -281,7 +281,7 @@ def snapshot_readme(pkg: Package, zip_name: str) -> str:
 def snapshot_licence(pkg: Package) -> str:
     """The licence text: LICENSES/<licence name>.txt beside the descriptor (as REUSE lays licences
     out) when there is one, else the licence's name and address."""
-    from .docs import licence, licence_text
+    from .facts import licence, licence_text
 
     lic = licence(pkg)
     text_file = pkg.base_dir / "LICENSES" / f"{lic.get('name', '')}.txt"

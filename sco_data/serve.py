@@ -177,7 +177,7 @@ def default_sort(res) -> str | None:
 
 
 def _description_html(pkg: Package) -> str:
-    from .docs import citation_text, released
+    from .facts import citation_text, released
 
     d = pkg.descriptor
     parts = [f"<p>{html.escape(d.get('description', ''))}</p>"]
@@ -204,7 +204,7 @@ def _everywhere(pkg: Package, kind: dict[str, list[str]]) -> list[str]:
 
 def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
     """Datasette's metadata for the package, from its descriptor."""
-    from .docs import licence
+    from .facts import licence, licence_title
 
     d = pkg.descriptor
     lic = licence(pkg)
@@ -251,7 +251,7 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
     meta = {
         "title": d.get("title", pkg.name),
         "description_html": _description_html(pkg),
-        "license": lic.get("title") or lic.get("name", ""),
+        "license": licence_title(pkg),
         "license_url": lic.get("path", ""),
         "source": "; ".join(sources) or d.get("title", pkg.name),
         "source_url": d.get("homepage", ""),
