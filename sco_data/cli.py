@@ -154,6 +154,7 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
     or failed."""
     from .descriptor import load_package
     from .export import export_package
+    from .layout import default_export_dir
 
     show = not quiet and sys.stderr.isatty()
 
@@ -183,13 +184,6 @@ def _shown(path, pkg=None) -> str:
     from .descriptor import shown_path
 
     return shown_path(path, pkg.base_dir if pkg is not None and not pkg.is_bundled else None)
-
-
-def default_export_dir(pkg):
-    """exports/latest beside the package; in the working folder for the copy inside an installed
-    wheel, whose folder is no place to write."""
-    base = Path.cwd() if pkg.is_bundled else pkg.base_dir
-    return base / "exports" / "latest"
 
 
 @cli.command()
@@ -238,13 +232,14 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
 def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) -> None:
     """Recompute every checksum of the snapshot FOLDER (or a released version): exit 1 naming each
     changed, missing or extra file."""
+    from .layout import released_folder
     from .release import verify as check
 
     try:
         target = Path(folder)
         via = None
         if not target.exists():
-            target, via = _released_folder(folder, package_path)
+            target, via = released_folder(folder, package_path)
         result = check(target, rebuild=rebuild)
     except ScoDataError as exc:
         _fail(exc, as_json)
@@ -260,14 +255,6 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
         click.echo(result.comparison_text())
 
 
-def _released_folder(ref: str, package_path: str | None):
-    from .descriptor import load_package
-    from .release import exports_dir, resolve
-
-    pkg = load_package(package_path)
-    return resolve(ref, exports_dir(pkg)).base_dir, pkg
-
-
 @cli.command()
 @click.argument("old")
 @click.argument("new")
@@ -281,12 +268,12 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     snapshot folder, a datapackage.json or a released version, with the version bump they require."""
     from .descriptor import load_package
     from .diff import diff_packages
-    from .release import exports_dir, resolve
+    from .layout import exports_dir, resolve, snapshot_parent
 
     try:
         exports = None
         if not (_exists(old) and _exists(new)):
-            exports = _snapshot_parent(old, new, package_path)
+            exports = snapshot_parent(old, new, package_path)
             if exports is None:
                 pkg = load_package(package_path)
                 exports = exports_dir(pkg)
@@ -309,25 +296,6 @@ def _exists(ref: str) -> bool:
     return Path(ref).exists()
 
 
-def _snapshot_parent(old: str, new: str, package_path: str | None):
-    """`diff 0.1.0 exports/0.2.0` or `diff 0.1.0 .`: a version next to a snapshot or a package
-    folder means a release of that package, unless --package says otherwise."""
-    from .release import released_versions
-
-    if package_path:
-        return None
-    for ref in (old, new):
-        p = Path(ref)
-        if not p.exists():
-            continue
-        folder = (p if p.is_dir() else p.parent).resolve()
-        if folder.name in released_versions(folder.parent):
-            return folder.parent
-        if released_versions(folder / "exports"):
-            return folder / "exports"
-    return None
-
-
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -347,6 +315,7 @@ def serve(port: int, host: str, package_path: str | None, quiet: bool) -> None:
                    f"  {srv.INSTALL_HINT}", err=True)
         sys.exit(2)
     from .descriptor import load_package
+    from .layout import default_export_dir
 
     def progress(message: str) -> None:
         if not quiet:

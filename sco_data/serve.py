@@ -27,12 +27,12 @@ import os
 import shutil
 import sqlite3
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import guide
 from . import schema as sch
+from .atomic import staged_folder
 from .descriptor import Package
 from .errors import ScoDataError
 from .queries import queries_for
@@ -177,7 +177,7 @@ def default_sort(res) -> str | None:
 
 
 def _description_html(pkg: Package) -> str:
-    from .docs import citation_text, released
+    from .facts import citation_text, released
 
     d = pkg.descriptor
     parts = [f"<p>{html.escape(d.get('description', ''))}</p>"]
@@ -204,7 +204,7 @@ def _everywhere(pkg: Package, kind: dict[str, list[str]]) -> list[str]:
 
 def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
     """Datasette's metadata for the package, from its descriptor."""
-    from .docs import licence
+    from .facts import licence, licence_title
 
     d = pkg.descriptor
     lic = licence(pkg)
@@ -251,7 +251,7 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
     meta = {
         "title": d.get("title", pkg.name),
         "description_html": _description_html(pkg),
-        "license": lic.get("title") or lic.get("name", ""),
+        "license": licence_title(pkg),
         "license_url": lic.get("path", ""),
         "source": "; ".join(sources) or d.get("title", pkg.name),
         "source_url": d.get("homepage", ""),
@@ -311,19 +311,12 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
     say(f"exporting the package to {export_dir}")
     export_package(pkg, export_dir, progress=progress)
     say("building the served copy with full-text search")
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    try:
+    # A private cache: the folder keeps the permissions mkdtemp gives it.
+    with staged_folder(folder, ".build-", mode=None) as tmp:
         shutil.copyfile(sqlite_path, tmp / SERVED_FILE)
         indexed = add_full_text(tmp / SERVED_FILE, pkg)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False), encoding="utf-8")
         (tmp / BUILT_FROM).write_text(_sha256(sqlite_path) + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.rename(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     # Copies made from older data are of no further use.
     for old in root.iterdir():
         if old.is_dir() and old != folder and not old.name.startswith(".build-"):

@@ -1,7 +1,7 @@
 """Statuses over time: which SCO (or Shanghai Five) status each state held on each day.
 
 `spells` is the one place that turns rows of members and observers into spells of a status. The
-cross-table rules (rules.py), the membership timeline (docs.py), the derived country-year panel
+cross-table rules (rules.py), the membership timeline (timeline.py), the derived country-year panel
 `sco_status_years` and `status_on` / `members_on` all ask it, so that they agree on every boundary.
 
 The boundary rule, stated once:

@@ -16,14 +16,9 @@ import re
 
 from .. import schema as sch
 from ..descriptor import Package
+from ..versions import SEMVER
 from .registry import DESCRIPTOR, WARNING, Case, SetProperty, check
 
-# semver.org's own regular expression.
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
 PACKAGE_NAME = re.compile(r"^[a-z0-9._-]+$")
 
 

@@ -1,9 +1,9 @@
 """Exports: the typed tables of a valid package written as Parquet, JSON and SQLite.
 
 Every writer takes the typed Arrow tables that validation produced (one read of each CSV) and
-writes files into a folder; `export_package` validates, runs the writers into a temporary folder
-beside the target and swaps it into place only when every writer has finished, so a failure never
-leaves a half-written export behind.
+writes files into a folder; `export_package` validates (or takes the caller's report), runs the
+writers into a temporary folder beside the target and swaps it into place only when every writer
+has finished (atomic.staged_folder), so a failure never leaves a half-written export behind.
 
 A new format is one module with `write(pkg, tables, out_dir) -> list[Path]` (and optionally
 `OUTPUT`, the file or folder it creates inside out_dir) plus one entry in FORMATS.
@@ -11,12 +11,10 @@ A new format is one module with `write(pkg, tables, out_dir) -> list[Path]` (and
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..atomic import staged_folder
 from ..descriptor import Package
 from ..errors import ExportError, InvalidDataError
 from . import json as json_format
@@ -74,37 +72,6 @@ def _check_target(out_dir: Path) -> None:
             )
 
 
-def _make_parent(parent: Path) -> list[Path]:
-    """Create the parent folder and return the folders created, so a failure can remove them."""
-    missing = []
-    p = parent
-    while not p.exists():
-        missing.append(p)
-        if p.parent == p:
-            break
-        p = p.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create {parent}: {exc.strerror or exc}") from None
-    return missing
-
-
-def _swap(tmp: Path, out_dir: Path) -> None:
-    """Put tmp where out_dir is; the previous out_dir is kept until the new one is in place."""
-    if not out_dir.exists():
-        os.rename(tmp, out_dir)
-        return
-    old = tmp.with_name(tmp.name + "-old")
-    os.rename(out_dir, old)
-    try:
-        os.rename(tmp, out_dir)
-    except BaseException:
-        os.rename(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def export_package(
     pkg: Package,
     out_dir: str | Path,
@@ -137,36 +104,13 @@ def export_package(
         )
     tables = {name: tr.table for name, tr in report.tables.items()}
 
-    created = _make_parent(out_dir.parent)
-    tmp = None
-    try:
-        try:
-            tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
-            # mkdtemp makes a private folder; an export is meant to be read by anyone.
-            tmp.chmod(0o755)
-        except OSError as exc:
-            raise ExportError(f"cannot write into {out_dir.parent}: {exc.strerror or exc}") from None
-        staging = tmp
-        written: list[Path] = []
+    written: list[Path] = []
+    with staged_folder(out_dir, f"{TEMP_PREFIX}{out_dir.name}-", what="the export", error=ExportError) as staging:
         for name in chosen:
             say(f"writing {name}")
             try:
                 extra = {"layout": layouts[name]} if layouts and name in layouts else {}
-                written.extend(FORMATS[name].write(pkg, tables, tmp, **extra))
+                written.extend(FORMATS[name].write(pkg, tables, staging, **extra))
             except OSError as exc:  # a full disk, a quota: the user's to fix, not a crash
                 raise ExportError(f"cannot write the {name} export: {exc.strerror or exc}") from None
-        try:
-            _swap(tmp, out_dir)
-        except OSError as exc:
-            raise ExportError(f"cannot put the export in place at {out_dir}: {exc.strerror or exc}") from None
-        tmp = None
-    except BaseException:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        for folder in created:
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise
     return [out_dir / p.relative_to(staging) for p in written]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import arrow as lit
 from .. import schema as sch
+from ..facts import licence_names
 
 OUTPUT = "parquet"
 
@@ -35,7 +36,7 @@ def file_metadata(pkg, res) -> dict[str, str]:
         "package.name": pkg.name,
         "package.version": pkg.version,
         "package.licenses": json.dumps(licenses, ensure_ascii=False),
-        "package.license": ", ".join(lic.get("name") or lic.get("title") or lic.get("path", "") for lic in licenses),
+        "package.license": licence_names(pkg),
         "resource.name": res.name,
         "resource.schema": json.dumps(res.schema, ensure_ascii=False),
         "pandas": sch.pandas_metadata(res.schema),

@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import arrow as lit
 from .. import schema as sch
 from ..errors import ExportError
+from ..facts import licence_names
 from .json import iso_text, json_values
 
 OUTPUT = "sco.sqlite"
@@ -186,12 +187,11 @@ def _insert(con, res, table) -> None:
 
 
 def package_rows(pkg) -> list[tuple[str, str]]:
-    licenses = pkg.descriptor.get("licenses") or []
     rows = [
         ("name", pkg.name),
         ("title", pkg.descriptor.get("title", "")),
         ("version", pkg.version),
-        ("licence", ", ".join(lic.get("name") or lic.get("title") or lic.get("path", "") for lic in licenses)),
+        ("licence", licence_names(pkg)),
         ("created", pkg.descriptor.get("created", "")),
         ("datapackage", json.dumps(pkg.descriptor, ensure_ascii=False)),
     ]

@@ -37,8 +37,8 @@ from pathlib import Path
 from .. import guide
 from .. import schema as sch
 from ..descriptor import Package
-from ..docs import authors, citation_text, licence, licence_text, released, summarize
 from ..errors import ExportError
+from ..facts import authors, citation_text, licence, licence_note, licence_text, released, summarize
 
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
@@ -553,7 +553,7 @@ def write(pkg: Package, tables: dict, out_dir: Path, layout: int = LAYOUT) -> li
     props.identifier = pkg.name
     props.version = pkg.version
     props.keywords = ", ".join(pkg.descriptor.get("keywords", []))
-    props.description = f"Data licence: {licence_text(pkg)} {licence(pkg).get('path', '')}".strip()
+    props.description = licence_note(pkg)
     wb.custom_doc_props.append(IntProperty(name=LAYOUT_PROPERTY, value=LAYOUT))
 
     out_dir.mkdir(parents=True, exist_ok=True)

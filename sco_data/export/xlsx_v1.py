@@ -22,8 +22,8 @@ from pathlib import Path
 
 from .. import schema as sch
 from ..descriptor import Package
-from ..docs import authors, citation_text, licence, licence_text, released, summarize
 from ..errors import ExportError
+from ..facts import authors, citation_text, licence, licence_note, licence_text, released, summarize
 
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
@@ -211,7 +211,7 @@ def write(pkg: Package, tables: dict, out_dir: Path) -> list[Path]:
     props.identifier = pkg.name
     props.version = pkg.version
     props.keywords = ", ".join(pkg.descriptor.get("keywords", []))
-    props.description = f"Data licence: {licence_text(pkg)} {licence(pkg).get('path', '')}".strip()
+    props.description = licence_note(pkg)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT
