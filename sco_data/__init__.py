@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 
-
 def __getattr__(name: str):
     # The toolkit's version is the data package's: read from the descriptor it ships with (the
     # repository's, or the copy inside an installed wheel), the one place a release sets it.

@@ -64,7 +64,8 @@ def fill_markers(text: str, blocks: dict[str, str], where: str) -> str:
         if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
             raise DocsError(f"{where}: needs exactly one {start} followed by one {end}")
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        text = pattern.sub(lambda _m: f"{start}\n{body}\n{end}", text)
+        filled = f"{start}\n{body}\n{end}"
+        text = pattern.sub(lambda _m, filled=filled: filled, text)
     return text
 
 

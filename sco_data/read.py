@@ -262,7 +262,7 @@ def _convert(tr: TableRead, fdef: dict, raw):
             vals = clean.to_pylist()
             fits = [v is None or -limit <= int(v) < limit for v in vals]
             report(pc.invert(pa.array(fits)))
-            kept = [v if f else None for v, f in zip(vals, fits)]
+            kept = [v if f else None for v, f in zip(vals, fits, strict=False)]
             typed = pc.cast(pa.array(kept, pa.string()), target)
         report(pc.invert(pc.fill_null(ok, lit.scalar(True, pa.bool_()))))
         if ftype == "number":

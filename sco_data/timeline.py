@@ -59,7 +59,7 @@ def _label_lookup(pkg: Package, tables: dict, res_name: str) -> dict[str, str]:
             names = [f["name"] for f in target.fields if f["name"] not in target.primary_key and sch.field_type(f) == "string"]
             if names:
                 t = tables[fk["resource"]]
-                return dict(zip(t.column(key).to_pylist(), t.column(names[0]).to_pylist()))
+                return dict(zip(t.column(key).to_pylist(), t.column(names[0]).to_pylist(), strict=False))
     return {}
 
 

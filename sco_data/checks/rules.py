@@ -352,7 +352,7 @@ def spells_do_not_overlap(tables: Tables) -> Iterator[Problem]:
     rows = observers.rows
     for state, spells in _spells(None, observers).items():
         ordered = _observer_spells(spells)
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in zip(ordered, ordered[1:], strict=False):
             if before.end is not None and before.end <= after.start:
                 continue
             b, a = rows[before.row], rows[after.row]

@@ -116,7 +116,7 @@ def _rows(batch, keys: list[str], fields: list[dict]):
 
     pieces: list = []
     text = "{"
-    for i, (key, fdef) in enumerate(zip(keys, fields)):
+    for i, (key, fdef) in enumerate(zip(keys, fields, strict=False)):
         text += ("" if i == 0 else ",") + key + ":"
         column = batch.column(fdef["name"])
         escaped = None
@@ -170,7 +170,7 @@ def _write_table(path: Path, fields: list[dict], table) -> None:
 def descriptor(pkg) -> dict:
     """The package descriptor, its resources pointing at the JSON files."""
     desc = json.loads(json.dumps(pkg.descriptor))
-    for res, resolved in zip(desc["resources"], pkg.resources):
+    for res, resolved in zip(desc["resources"], pkg.resources, strict=False):
         res["schema"] = resolved.schema
         res["path"] = f"{res['name']}.json"
         res["format"] = "json"

@@ -50,7 +50,7 @@ def typed_table(res, table):
 
     schema = sch.arrow_schema(res.schema, dictionary_enums=True)
     arrays = []
-    for fdef, field in zip(res.fields, schema):
+    for fdef, field in zip(res.fields, schema, strict=False):
         col = table.column(fdef["name"])
         if pa.types.is_dictionary(field.type) and not pa.types.is_dictionary(col.type):
             enum = lit.strings(str(v) for v in sch.enum_values(fdef))

@@ -178,7 +178,7 @@ def _insert(con, res, table) -> None:
     many = head + ", ".join([row] * per)
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         columns = [_column_values(batch.column(f["name"]), f) for f in res.fields]
-        flat = list(itertools.chain.from_iterable(zip(*columns)))
+        flat = list(itertools.chain.from_iterable(zip(*columns, strict=False)))
         full = (batch.num_rows // per) * per * n
         step = per * n
         con.executemany(many, (flat[i : i + step] for i in range(0, full, step)))

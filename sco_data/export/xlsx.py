@@ -420,7 +420,7 @@ def _column_values(col: _Column, table, tables: dict) -> list:
     """The values a sheet column shows, one per row: lists joined with '; ', names looked up."""
     if col.link:
         parent = tables[col.link.resource]
-        names = dict(zip(parent.column(col.link.ref_field).to_pylist(), parent.column(col.link.label).to_pylist()))
+        names = dict(zip(parent.column(col.link.ref_field).to_pylist(), parent.column(col.link.label).to_pylist(), strict=False))
         return [names.get(v) if v is not None else None for v in table.column(col.link.field).to_pylist()]
     if col.source_of:
         return [v[0] if v else None for v in table.column(col.source_of).to_pylist()]
@@ -467,7 +467,7 @@ def _table_sheet(wb, st: _Styles, pkg: Package, res, table, title: str, columns:
     ws = wb.create_sheet(title)
     source_sheet, source_row = sources
     values = [_column_values(col, table, tables) for col in columns]
-    layouts = [_layout(col, vals) for col, vals in zip(columns, values)]
+    layouts = [_layout(col, vals) for col, vals in zip(columns, values, strict=False)]
     widths = [w for w, _, _ in layouts]
     _widths(ws, widths)
     ws.freeze_panes = "A2"

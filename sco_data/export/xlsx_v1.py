@@ -158,7 +158,7 @@ def _table_sheet(wb, res, table, title: str) -> None:
     for c, fdef in enumerate(fields, start=1):
         _text(ws, 1, c, fdef["name"]).font = bold
     columns = [table.column(f["name"]).to_pylist() for f in fields]
-    for c, (fdef, values) in enumerate(zip(fields, columns), start=1):
+    for c, (fdef, values) in enumerate(zip(fields, columns, strict=False), start=1):
         ftype = sch.field_type(fdef)
         fmt = _number_format(ftype)
         delim = "; "

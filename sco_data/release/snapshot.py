@@ -106,7 +106,7 @@ def snapshot_descriptor(pkg: Package, version: str, created: str, csv_root: Path
     out = stamped(d, version, created)
     moved = {}
     resources = []
-    for raw, res in zip(d["resources"], pkg.resources):
+    for raw, res in zip(d["resources"], pkg.resources, strict=False):
         rel = f"{CSV_DIR}/{res.name}.csv"
         moved[res.relpath] = rel
         target = csv_root / rel
