@@ -100,7 +100,8 @@ def read_reference(path: Path) -> dict[tuple[int, int], tuple[int, str]]:
             raise DocsError(f"{REFERENCE.as_posix()}:{line}: expected ccode,country,year,sco with whole numbers, "
                             f"got {','.join(row)}") from None
         if code not in COW_CODES:
-            raise DocsError(f"{REFERENCE.as_posix()}:{line}: sco {code} is not a COW code ({', '.join(map(str, COW_CODES))})")
+            raise DocsError(f"{REFERENCE.as_posix()}:{line}: sco {code} is not a COW code "
+                            f"({', '.join(map(str, COW_CODES))})")
         if (ccode, year) in out:
             raise DocsError(f"{REFERENCE.as_posix()}:{line}: {ccode} {year} is there twice")
         out[(ccode, year)] = (code, name)

@@ -153,7 +153,8 @@ def _descriptor_path(path: str | Path | None) -> Path:
     if p.is_dir():
         p = p / DESCRIPTOR
     if not p.is_file():
-        raise _refuse(str(p), None, "descriptor-missing", f"no such file; give a {DESCRIPTOR} or a folder that holds one")
+        raise _refuse(str(p), None, "descriptor-missing",
+                      f"no such file; give a {DESCRIPTOR} or a folder that holds one")
     return p
 
 
@@ -185,13 +186,15 @@ def _load_json(path: Path, what: str) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise _refuse(path.name, None, "descriptor-encoding", f"{what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise _refuse(path.name, None, "descriptor-encoding",
+                      f"{what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise _refuse(path.name, None, "descriptor-missing", f"cannot read {what}: {exc.strerror}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _refuse(path.name, str(exc.colno), "descriptor-json", f"{what} is not valid JSON: {exc.msg}", exc.lineno) from None
+        raise _refuse(path.name, str(exc.colno), "descriptor-json",
+                      f"{what} is not valid JSON: {exc.msg}", exc.lineno) from None
     if not isinstance(data, dict):
         raise _refuse(path.name, None, "descriptor-json", f"{what} must be a JSON object, not {type(data).__name__}")
     return data

@@ -83,7 +83,8 @@ class PackageDiff:
             if t.removed:
                 if t.referenced_by:
                     out.append((MAJOR, f"{rows_text(len(t.removed))} removed from {t.name}, which "
-                                       f"{', '.join(t.referenced_by)} refer{'s' if len(t.referenced_by) == 1 else ''} to"))
+                                       f"{', '.join(t.referenced_by)} "
+                                       f"refer{'s' if len(t.referenced_by) == 1 else ''} to"))
                 else:
                     out.append((PATCH, f"{rows_text(len(t.removed))} removed from {t.name} (no table refers to it)"))
             if t.added:

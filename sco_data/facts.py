@@ -75,7 +75,8 @@ def citation_text(pkg: Package, zip_sha256: str | None = None) -> str:
     address (homepage) when the package has one, else the checksum of the release's zip, which
     names the exact files as well as an address would."""
     year = released(pkg)[:4]
-    parts = [f"{'; '.join(authors(pkg))} ({year}). {pkg.descriptor.get('title', pkg.name)}, version {pkg.version} [Data set]."]
+    parts = [f"{'; '.join(authors(pkg))} ({year}). {pkg.descriptor.get('title', pkg.name)}, "
+             f"version {pkg.version} [Data set]."]
     if licence(pkg).get("name"):
         parts.append(f"{licence(pkg)['name']}.")
     if pkg.descriptor.get("homepage"):

@@ -30,7 +30,9 @@ _YEAR = r"^[0-9]{4}$"
 # What fromisoformat may judge: a full date, hours, minutes and seconds, and a zone. On its own it
 # also takes 10:00Z without seconds, the basic form 20080828T100000Z and zones with seconds,
 # which are no Table Schema date-times (Frictionless refuses them too).
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)")
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
+)
 
 _HINTS = {
     "integer": "write a whole number with digits only, no separators",
@@ -330,7 +332,11 @@ def _csv_options(res: Resource, on_invalid) -> dict:
 
     return dict(
         read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 20),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in res.field_names},
             strings_can_be_null=True,
@@ -426,7 +432,8 @@ def read_resource(res: Resource, display: str | None = None) -> TableRead:
     except OSError as exc:
         # A file that exists but cannot be opened (permissions, a folder in its place).
         tr.table = None
-        tr.problems.append(Problem(display, None, None, "file-unreadable", f"cannot read the file: {exc.strerror or exc}"))
+        tr.problems.append(Problem(display, None, None, "file-unreadable",
+                                   f"cannot read the file: {exc.strerror or exc}"))
     return tr
 
 
@@ -436,10 +443,12 @@ def _read_into(tr: TableRead) -> None:
 
     res, display, path = tr.resource, tr.display, tr.resource.path
     if not path.is_file():
-        tr.problems.append(Problem(display, None, None, "file-missing", "file not found; create it with its header row"))
+        tr.problems.append(Problem(display, None, None, "file-missing",
+                                   "file not found; create it with its header row"))
         return
     if path.stat().st_size == 0:
-        tr.problems.append(Problem(display, None, None, "file-empty", "file is empty; it needs at least the header row"))
+        tr.problems.append(Problem(display, None, None, "file-empty",
+                                   "file is empty; it needs at least the header row"))
         return
     with path.open("rb") as fh:
         start = fh.read(3)
@@ -452,7 +461,8 @@ def _read_into(tr: TableRead) -> None:
         unclosed_quote = quotes % 2 == 1
         if start == BOM:
             tr.problems.append(
-                Problem(display, 1, None, "utf8-bom", "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")
+                Problem(display, 1, None, "utf8-bom",
+                        "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM")
             )
     untyped = [(f["name"], sch.unsupported(f)) for f in res.fields if sch.unsupported(f)]
     if untyped:

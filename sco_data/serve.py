@@ -106,7 +106,8 @@ def free_text_fields(res) -> list[str]:
     out = []
     for fdef in res.fields:
         cons = sch.constraints(fdef)
-        if sch.field_type(fdef) == "string" and not cons.get("enum") and not cons.get("pattern") and fdef["name"] not in keys:
+        if (sch.field_type(fdef) == "string" and not cons.get("enum") and not cons.get("pattern")
+                and fdef["name"] not in keys):
             out.append(fdef["name"])
     return out
 
@@ -315,7 +316,8 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
     with staged_folder(folder, ".build-", mode=None) as tmp:
         shutil.copyfile(sqlite_path, tmp / SERVED_FILE)
         indexed = add_full_text(tmp / SERVED_FILE, pkg)
-        (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False), encoding="utf-8")
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False),
+                                         encoding="utf-8")
         (tmp / BUILT_FROM).write_text(_sha256(sqlite_path) + "\n", encoding="utf-8")
     # Copies made from older data are of no further use.
     for old in root.iterdir():

@@ -56,7 +56,8 @@ def _label_lookup(pkg: Package, tables: dict, res_name: str) -> dict[str, str]:
         if fk["fields"] == ["iso3"] and fk["resource"] in tables:
             target = pkg.resource(fk["resource"])
             key = fk["ref_fields"][0]
-            names = [f["name"] for f in target.fields if f["name"] not in target.primary_key and sch.field_type(f) == "string"]
+            names = [f["name"] for f in target.fields
+                     if f["name"] not in target.primary_key and sch.field_type(f) == "string"]
             if names:
                 t = tables[fk["resource"]]
                 return dict(zip(t.column(key).to_pylist(), t.column(names[0]).to_pylist(), strict=False))
@@ -84,7 +85,8 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
     summit_rows = sorted(summits.to_pylist(), key=lambda r: r["start_date"]) if summits is not None else []
     names = _label_lookup(pkg, tables, MEMBERS) or _label_lookup(pkg, tables, OBSERVERS)
 
-    dates = [s.start for s in all_spells] + [s.end for s in all_spells if s.end] + [r["start_date"] for r in summit_rows]
+    dates = ([s.start for s in all_spells] + [s.end for s in all_spells if s.end]
+             + [r["start_date"] for r in summit_rows])
     if dates:
         first, last = min(dates).year, max(dates).year + 1
     else:
@@ -120,7 +122,8 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
                 (x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points",
                 rotation=90, ha="center", va="bottom", fontsize=6, color="#444444",
             )
-            ax.plot([x], [1.0], marker="v", markersize=4, color="#444444", transform=ax.get_xaxis_transform(), clip_on=False)
+            ax.plot([x], [1.0], marker="v", markersize=4, color="#444444", transform=ax.get_xaxis_transform(),
+                    clip_on=False)
         ax.set_xlim(float(first), x_end)
         ax.set_ylim(max(len(states), 1) - 0.5, -0.5)
         ax.set_yticks(range(len(states)))
@@ -134,7 +137,8 @@ def timeline_svg(pkg: Package, tables: dict) -> bytes:
         if not states:
             ax.text(0.5, 0.5, "No membership or observer rows yet", transform=ax.transAxes, ha="center", va="center")
         handles = [Patch(facecolor=c, label=label) for label, c in STATUS_STYLE.values()]
-        handles.append(Line2D([], [], color="#444444", marker="v", linestyle="none", markersize=4, label="Heads of State summit"))
+        handles.append(Line2D([], [], color="#444444", marker="v", linestyle="none", markersize=4,
+                              label="Heads of State summit"))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(handles), frameon=False)
         # Above the summit labels, whose height grows with the longest city name.
         longest = max((len(f"{r['start_date'].year} {r.get('city') or ''}") for r in summit_rows), default=0)

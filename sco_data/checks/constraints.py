@@ -61,8 +61,8 @@ def _bound(value):
               "minLength", "maxLength"),
        cases=[
            Case("enum", ReplaceText("sources", ",essay", ",blog"),
-                ["data/sources.csv:2:kind: [enum] 'blog' is not allowed; use one of: official, news, think_tank, academic, "
-                 "reference, database, essay"], True),
+                ["data/sources.csv:2:kind: [enum] 'blog' is not allowed; use one of: official, news, think_tank, "
+                 "academic, reference, database, essay"], True),
            Case("pattern", ReplaceText("sources", "Mark N. Katz,2008,", "Mark N. Katz,May 2008,"),
                 ["data/sources.csv:2:published: [pattern] 'May 2008' does not match the pattern "
                  "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"], True),

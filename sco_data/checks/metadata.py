@@ -172,14 +172,16 @@ def valid_patterns(pkg: Package):
         for f in res.fields:
             pattern = sch.constraints(f).get("pattern")
             if pattern is not None and (not isinstance(pattern, str) or not _compiles(pattern)):
-                yield _field_at(res.name, f["name"]) + ".constraints.pattern", f"{pattern!r} is not a regular expression"
+                where = _field_at(res.name, f["name"]) + ".constraints.pattern"
+                yield where, f"{pattern!r} is not a regular expression"
 
 
 @check("metadata-enum", DESCRIPTOR, cases=[
     Case("enum-empty", SetProperty(("resources", "summits", "schema", "fields", "format", "constraints", "enum"), []),
          ["datapackage.json::resources[summits].fields[format].constraints.enum: [metadata-enum] an enum must be a "
           "non-empty list of the allowed values"]),
-    Case("enum-duplicate", SetProperty(("resources", "summits", "schema", "fields", "format", "constraints", "enum"), ["in_person", "virtual", "hybrid", "virtual"]),
+    Case("enum-duplicate", SetProperty(("resources", "summits", "schema", "fields", "format", "constraints",
+                                        "enum"), ["in_person", "virtual", "hybrid", "virtual"]),
          ["datapackage.json::resources[summits].fields[format].constraints.enum: [metadata-enum] 'virtual' is "
           "listed twice"]),
     Case("enum-against-pattern", SetProperty(("resources", "countries", "schema", "fields", "iso3", "constraints",

@@ -56,7 +56,10 @@ def _section(c: Check) -> list[str]:
         lines += [f"Level: {level}.", ""]
     lines += [c.doc, "", f"Defined in `{c.source}` (`{c.run.__name__}`)."]
     if c.cases:
-        lines += ["", "What validate prints for the bad inputs its tests make of the test sample (tests/fixtures/sample):", "", "```text"]
+        lines += ["",
+                  "What validate prints for the bad inputs its tests make of the test sample (tests/fixtures/sample):",
+                  "",
+                  "```text"]
         lines += [problem for case in c.cases for problem in case.expected]
         lines += ["```"]
     return lines + [""]

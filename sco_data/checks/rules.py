@@ -195,8 +195,8 @@ def _start_end_pairs(names: list[str]) -> Iterator[tuple[str, str]]:
          ["data/arms_deals.csv:2:delivery_start_year, delivery_end_year: [end-after-start] delivery_end_year 1997 is "
           "before delivery_start_year 1998; an end cannot precede its start"]),
     Case("end-after-start-observer-years", ReplaceText("observers", "2004-tashkent,2025,", "2004-tashkent,2003,"),
-         ["data/observers.csv:2:start_year, end_year: [end-after-start] end_year 2003 is before start_year 2004; an end "
-          "cannot precede its start"]),
+         ["data/observers.csv:2:start_year, end_year: [end-after-start] end_year 2003 is before start_year 2004; an "
+          "end cannot precede its start"]),
 ])
 def end_after_start(tables: Tables) -> Iterator[Problem]:
     """An end (date or year) is not before its start, in every pair of columns whose names differ
@@ -214,7 +214,8 @@ def end_after_start(tables: Tables) -> Iterator[Problem]:
                 continue
             for i in _where(pc.less(end, start)):
                 yield t.problem(i, (scol, ecol), "end-after-start",
-                                f"{ecol} {end[i].as_py()} is before {scol} {start[i].as_py()}; an end cannot precede its start")
+                                f"{ecol} {end[i].as_py()} is before {scol} {start[i].as_py()}; "
+                                "an end cannot precede its start")
 
 
 # --- summits, members and observers: spells of a status --------------------------------------
@@ -336,8 +337,8 @@ def _observer_spells(spells) -> list:
 
 @check("spells-do-not-overlap", PACKAGE, cases=[
     Case("spells-do-not-overlap", ReplaceText("observers", "2004-tashkent,2025,", "2004-tashkent,2026,"),
-         ["data/observers.csv:3:start_year, start_date: [spells-do-not-overlap] MNG's partner spell starts in 2025 while "
-          "its observer spell of line 2 lasts until 2026; end the earlier spell first"]),
+         ["data/observers.csv:3:start_year, start_date: [spells-do-not-overlap] MNG's partner spell starts in 2025 "
+          "while its observer spell of line 2 lasts until 2026; end the earlier spell first"]),
 ])
 def spells_do_not_overlap(tables: Tables) -> Iterator[Problem]:
     """One state's observer, dialogue-partner and partner spells (rows of observers) do not
@@ -369,8 +370,8 @@ def spells_do_not_overlap(tables: Tables) -> Iterator[Problem]:
 @check("observer-before-member", PACKAGE, cases=[
     Case("observer-before-member",
          ReplaceText("observers", "source_ids\n", "source_ids\nKAZ,observer,1999,,,2001,,status_changed,,test-ref\n"),
-         ["data/observers.csv:2:end_reason: [observer-before-member] KAZ joined on 2001-06-15, so its last spell before "
-          "that must end with end_reason became_member, not status_changed"]),
+         ["data/observers.csv:2:end_reason: [observer-before-member] KAZ joined on 2001-06-15, so its last spell "
+          "before that must end with end_reason became_member, not status_changed"]),
     Case("observer-before-member-ends-late",
          ReplaceText("observers", "source_ids\n", "source_ids\nKAZ,observer,1999,,,2002,,became_member,,test-ref\n"),
          ["data/observers.csv:2:end_year, end_date: [observer-before-member] KAZ joined on 2001-06-15, but its last "
@@ -414,7 +415,8 @@ def observer_before_member(tables: Tables) -> Iterator[Problem]:
             end = row["end_date"] or row["end_year"]
             yield observers.problem(last.row, ("end_year", "end_date"), "observer-before-member",
                                     f"{state} joined on {day}, but its last spell before that "
-                                    f"{f'ends in {end}' if end else 'has no end'}; it must end no later than joined_date")
+                                    f"{f'ends in {end}' if end else 'has no end'}; "
+                                    "it must end no later than joined_date")
 
 
 # --- the 2008 Georgia war ----------------------------------------------------------------------
@@ -446,8 +448,8 @@ def recognition_date(tables: Tables) -> Iterator[Problem]:
     the date says when (the first, of either region): a date without a recognition, or a
     recognition without a date, contradicts itself, and a recognition is made before it can be
     withdrawn."""
-    positions = _rows(tables, "georgia_positions", "recognized_abkhazia", "recognized_south_ossetia", "recognition_date",
-                      optional=["recognition_withdrawn_date"])
+    positions = _rows(tables, "georgia_positions", "recognized_abkhazia", "recognized_south_ossetia",
+                      "recognition_date", optional=["recognition_withdrawn_date"])
     if positions is None:
         return
     has_withdrawn = "recognition_withdrawn_date" in positions.columns
@@ -481,8 +483,8 @@ DEALS = "arms_deals"
 
 @check("deal-quantities", PACKAGE, cases=[
     Case("deal-quantities", ReplaceText("arms_deals", "2007,105,", "2007,300,"),
-         ["data/arms_deals.csv:2:quantity_ordered, quantity_delivered: [deal-quantities] quantity_delivered 300 exceeds "
-          "quantity_ordered 200"]),
+         ["data/arms_deals.csv:2:quantity_ordered, quantity_delivered: [deal-quantities] quantity_delivered 300 "
+          "exceeds quantity_ordered 200"]),
 ])
 def deal_quantities(tables: Tables) -> Iterator[Problem]:
     """No more delivered than ordered: quantity_delivered <= quantity_ordered where both are
@@ -581,6 +583,6 @@ def deliveries_within_deal(tables: Tables) -> Iterator[Problem]:
         delivered = by_id[deal_id]["quantity_delivered"]
         if delivered is not None and total > delivered:
             yield deliveries.problem(last, ("deal_id", "quantity"), "deliveries-within-deal",
-                                     f"{deal_id}'s yearly deliveries add up to {total}, more than its quantity_delivered "
-                                     f"({delivered}) in {deals.file}")
+                                     f"{deal_id}'s yearly deliveries add up to {total}, more than its "
+                                     f"quantity_delivered ({delivered}) in {deals.file}")
 

@@ -29,7 +29,8 @@ def unclean_text(value: str) -> str | None:
 
     def named(i: int) -> str:
         ch = value[i]
-        name = unicodedata.name(ch, None) or {"\t": "TAB", "\r": "CARRIAGE RETURN", "\n": "LINE FEED"}.get(ch, "control")
+        name = (unicodedata.name(ch, None)
+                or {"\t": "TAB", "\r": "CARRIAGE RETURN", "\n": "LINE FEED"}.get(ch, "control"))
         return f"U+{ord(ch):04X} {name} at position {i + 1}"
 
     if value.strip() == "" and value:
@@ -69,7 +70,8 @@ def _flag_unclean(tr: TableRead, name: str, values, rows=None) -> None:
 
 
 def _formula_case(name: str, char: str) -> Case:
-    return Case(f"formula-prefix-{name}", ReplaceText("summits", "in_person,Test outcome", f"in_person,{char}Test outcome"),
+    return Case(f"formula-prefix-{name}",
+                ReplaceText("summits", "in_person,Test outcome", f"in_person,{char}Test outcome"),
                 [f"data/summits.csv:2:outcomes: [formula-prefix] '{char}Test outcome' begins with '{char}', which "
                  "spreadsheets run as a formula; reword it so it starts with a letter or digit"])
 

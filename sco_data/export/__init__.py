@@ -99,7 +99,8 @@ def export_package(
         report = validate_package(pkg, frictionless=False)
     if not report.valid:
         raise InvalidDataError(
-            f"{pkg.descriptor_path.name}: {len(report.problems)} problem(s); fix them before exporting, nothing was written",
+            f"{pkg.descriptor_path.name}: {len(report.problems)} problem(s); "
+            "fix them before exporting, nothing was written",
             report.problems,
         )
     tables = {name: tr.table for name, tr in report.tables.items()}

@@ -159,7 +159,8 @@ def _write_table(path: Path, fields: list[dict], table) -> None:
                 while pending and (len(pending) > 2 * workers or n == len(batches) - 1):
                     index, future = pending.popleft()
                     rows = future.result()
-                    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+                    all_offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)
+                    offsets = all_offsets[rows.offset : rows.offset + len(rows) + 1]
                     start, end = int(offsets[0]), int(offsets[-1])
                     if index == len(batches) - 1:
                         end -= 2  # no separator after the last object

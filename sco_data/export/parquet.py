@@ -57,7 +57,8 @@ def typed_table(res, table):
             # An empty table still carries the enum, so readers see the categories.
             chunks = col.chunks or [lit.strings([])]
             col = pa.chunked_array(
-                [pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(c, value_set=enum), pa.int32()), enum) for c in chunks],
+                [pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(c, value_set=enum), pa.int32()), enum)
+                 for c in chunks],
                 field.type,
             )
         arrays.append(col)

@@ -89,7 +89,9 @@ def index_sql(pkg) -> list[str]:
         for fk in res.foreign_keys:
             if res.primary_key[: len(fk["fields"])] != fk["fields"]:
                 name = f"{res.name}__{'__'.join(fk['fields'])}"
-                statements.append(f"CREATE INDEX {quote(name)} ON {quote(res.name)} ({', '.join(map(quote, fk['fields']))})")
+                statements.append(
+                    f"CREATE INDEX {quote(name)} ON {quote(res.name)} ({', '.join(map(quote, fk['fields']))})"
+                )
     done = set()
     for res in pkg.resources:
         for fk in res.foreign_keys:
@@ -99,7 +101,8 @@ def index_sql(pkg) -> list[str]:
                 done.add(key)
                 name = f"{parent.name}__{'__'.join(fk['ref_fields'])}__unique"
                 statements.append(
-                    f"CREATE UNIQUE INDEX {quote(name)} ON {quote(parent.name)} ({', '.join(map(quote, fk['ref_fields']))})"
+                    f"CREATE UNIQUE INDEX {quote(name)} ON {quote(parent.name)} "
+                    f"({', '.join(map(quote, fk['ref_fields']))})"
                 )
     return statements
 

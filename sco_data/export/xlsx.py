@@ -100,7 +100,8 @@ def _created(pkg: Package) -> datetime:
     try:
         stamp = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
-        raise ExportError(f"{pkg.descriptor_path.name}: 'created' must be an ISO 8601 date-time for the workbook") from None
+        raise ExportError(f"{pkg.descriptor_path.name}: 'created' must be an ISO 8601 date-time "
+                          "for the workbook") from None
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     return stamp
@@ -209,7 +210,8 @@ def _print_setup(ws, header: str, title_rows: str | None = "1:1") -> None:
 
 
 def _page_header(pkg: Package) -> str:
-    return f"{pkg.descriptor.get('title', pkg.name)}, version {pkg.version}" if pkg.version else pkg.descriptor.get("title", pkg.name)
+    title = pkg.descriptor.get("title", pkg.name)
+    return f"{title}, version {pkg.version}" if pkg.version else title
 
 
 def _widths(ws, widths: list[float]) -> None:
@@ -263,7 +265,9 @@ def _about(wb, st: _Styles, pkg: Package, tables: dict, sheets: dict[str, str]) 
     ws.append([])
     ws.append([st.cell(ws, head, text=True, header=True) for head in ("Sheet", "Description", "Rows")])
     links = [(COLUMNS_SHEET, "Every column of every sheet: type, required, allowed values, description.", None)]
-    links += [(sheets[s.name], f"{s.title}. {s.description}" if s.title and s.title != s.name else s.description, s.rows)
+    links += [(sheets[s.name],
+               f"{s.title}. {s.description}" if s.title and s.title != s.name else s.description,
+               s.rows)
               for s in summarize(pkg, tables)]
     for sheet, description, rows in links:
         r += 1
@@ -363,7 +367,8 @@ def _columns_sheet(wb, st: _Styles, pkg: Package, sheets: dict[str, str], layout
             elif col.link:
                 ctype, required, allowed = "text (derived)", False, f"{col.link.label} of {col.link.resource}"
             else:
-                ctype, required, allowed = guide.type_text(col.fdef), sch.is_required(col.fdef), guide.allowed_text(res, col.fdef)
+                ctype, required, allowed = (guide.type_text(col.fdef), sch.is_required(col.fdef),
+                                            guide.allowed_text(res, col.fdef))
             description = _description(res, col)
             table = st.cell(ws, sheets[res.name], text=True, font="link")
             table.hyperlink = Hyperlink(ref=f"A{r}", location=_sheet_ref(sheets[res.name]),
@@ -420,7 +425,8 @@ def _column_values(col: _Column, table, tables: dict) -> list:
     """The values a sheet column shows, one per row: lists joined with '; ', names looked up."""
     if col.link:
         parent = tables[col.link.resource]
-        names = dict(zip(parent.column(col.link.ref_field).to_pylist(), parent.column(col.link.label).to_pylist(), strict=False))
+        names = dict(zip(parent.column(col.link.ref_field).to_pylist(),
+                         parent.column(col.link.label).to_pylist(), strict=False))
         return [names.get(v) if v is not None else None for v in table.column(col.link.field).to_pylist()]
     if col.source_of:
         return [v[0] if v else None for v in table.column(col.source_of).to_pylist()]
@@ -500,7 +506,8 @@ def _table_sheet(wb, st: _Styles, pkg: Package, res, table, title: str, columns:
             if col.source_of:
                 cell = st.cell(ws, value, text=True, font="link")
                 if value in source_row:
-                    cell.hyperlink = Hyperlink(ref=f"{letters[c]}{r}", location=_sheet_ref(source_sheet, source_row[value]),
+                    cell.hyperlink = Hyperlink(ref=f"{letters[c]}{r}",
+                                               location=_sheet_ref(source_sheet, source_row[value]),
                                                tooltip=f"Go to source {value} in the {source_sheet} sheet")
             elif ftype in ("string", "list"):
                 if link and _URL.match(value):
@@ -529,7 +536,8 @@ def write(pkg: Package, tables: dict, out_dir: Path, layout: int = LAYOUT) -> li
 
         return xlsx_v1.write(pkg, tables, out_dir)
     if layout != LAYOUT:
-        raise ExportError(f"{OUTPUT}: unknown workbook layout {layout!r}; this toolkit writes {', '.join(map(str, LAYOUTS))}")
+        raise ExportError(f"{OUTPUT}: unknown workbook layout {layout!r}; "
+                          f"this toolkit writes {', '.join(map(str, LAYOUTS))}")
     from openpyxl import Workbook
     from openpyxl.packaging.custom import IntProperty
     from openpyxl.writer.excel import ExcelWriter

@@ -59,7 +59,8 @@ def _created(pkg: Package) -> datetime:
     try:
         stamp = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
-        raise ExportError(f"{pkg.descriptor_path.name}: 'created' must be an ISO 8601 date-time for the workbook") from None
+        raise ExportError(f"{pkg.descriptor_path.name}: 'created' must be an ISO 8601 date-time "
+                          "for the workbook") from None
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     return stamp

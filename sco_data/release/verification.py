@@ -55,7 +55,8 @@ def _read_sums(folder: Path) -> tuple[dict[str, str], list[Problem]]:
     path = folder / SUMS
     if not path.is_file():
         raise ReleaseError(f"{folder}: no {SUMS}; not a released snapshot (or its checksum file is missing)",
-                           [Problem(SUMS, None, None, "file-missing", f"missing; every snapshot lists its checksums in {SUMS}")])
+                           [Problem(SUMS, None, None, "file-missing",
+                                    f"missing; every snapshot lists its checksums in {SUMS}")])
     sums: dict[str, str] = {}
     problems = []
     for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
@@ -143,7 +144,8 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
         tables = {res.name for res in load_package(work).resources}
         for name in rebuilt:
             if name not in published:
-                problems.append(Problem(name, None, None, "rebuild", "the rebuild makes this file; the snapshot lacks it"))
+                problems.append(Problem(name, None, None, "rebuild",
+                                        "the rebuild makes this file; the snapshot lacks it"))
                 continue
             new, old = (work / name).read_bytes(), (folder / name).read_bytes()
             if new == old:
