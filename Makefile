@@ -47,7 +47,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory verify
 
-# Every committed release: checksums, then a byte-identical rebuild of its exports.
+# Every committed release: checksums, then a rebuild of its exports (bytes on the recorded toolchain, content on another).
 verify: $(STAMP)
 	@for d in exports/[0-9]*/; do \
 		if [ -d "$$d" ]; then $(BIN)/sco-data verify "$$d" --rebuild || exit 1; fi; \
