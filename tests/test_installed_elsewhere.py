@@ -12,41 +12,20 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
+from support.wheel import install_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.install
 
 
-def _copy_source(dst: Path) -> Path:
-    dst.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "datapackage.json"):
-        shutil.copy2(ROOT / name, dst / name)
-    shutil.copytree(ROOT / "data", dst / "data")
-    shutil.copytree(ROOT / "sco_data", dst / "sco_data", ignore=shutil.ignore_patterns("__pycache__", "_package"))
-    return dst
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """(venv bin folder, environment) of a plain, non-editable install built from a copy."""
-    tmp = tmp_path_factory.mktemp("installed")
-    src = _copy_source(tmp / "src")
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    Path(site, "zz_borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--no-index", str(src)], check=True, env=env, cwd=tmp)
-    shutil.rmtree(src)
-    return venv / "bin", env
+    installed = install_wheel(tmp_path_factory.mktemp("installed"))
+    return installed.bin_dir, installed.env
 
 
 @pytest.fixture

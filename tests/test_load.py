@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from support import typed_rows
+from support.wheel import install_wheel
 
 import sco_data
 from sco_data import schema as sch
@@ -75,38 +72,14 @@ def test_load_unreadable_table(sample):
     assert err.value.problems and err.value.problems[0].file == "data/countries.csv"
 
 
-def _copy_source(dst: Path) -> Path:
-    """What a source distribution holds: enough to build the wheel, nothing from git."""
-    dst.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "datapackage.json"):
-        shutil.copy2(ROOT / name, dst / name)
-    shutil.copytree(ROOT / "data", dst / "data")
-    shutil.copytree(ROOT / "sco_data", dst / "sco_data", ignore=shutil.ignore_patterns("__pycache__", "_package"))
-    return dst
-
-
 @pytest.mark.install
 def test_a_plain_install_carries_the_data(tmp_path):
-    """`pip install .` (not editable) into a fresh virtualenv, then load from another folder.
-
-    The fresh environment borrows this one's dependencies through a .pth line, appended after its
-    own site-packages, so the test works offline and the sco_data imported is the installed one."""
-    src = _copy_source(tmp_path / "src")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
-    Path(site, "zz_borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-         "--no-build-isolation", "--no-index", str(src)],
-        check=True, env=env, cwd=tmp_path,
-    )
+    """`pip install .` (not editable) into a fresh virtualenv (support.wheel), then load from
+    another folder."""
+    wheel = install_wheel(tmp_path)
+    python, site, env = wheel.python, wheel.site, wheel.env
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    shutil.rmtree(src)  # nothing may point back at the source tree
     code = (
         "import sco_data, pathlib; print(sco_data.__file__); print(sco_data.load('members')); "
         "print(sco_data.tables()); from sco_data.descriptor import default_descriptor; print(default_descriptor())"
@@ -118,7 +91,7 @@ def test_a_plain_install_carries_the_data(tmp_path):
     assert lines[-1].startswith(site) and lines[-1].endswith("sco_data/_package/datapackage.json")
     installed = Path(site) / "sco_data" / "_package"
     assert (installed / "data" / "members.csv").read_bytes() == (ROOT / "data" / "members.csv").read_bytes()
-    cli = subprocess.run([venv / "bin" / "sco-data", "validate", "--fast", "-q"], capture_output=True, text=True,
+    cli = subprocess.run([wheel.bin_dir / "sco-data", "validate", "--fast", "-q"], capture_output=True, text=True,
                          cwd=elsewhere, env=env)
     assert cli.returncode == 0, cli.stderr
 
