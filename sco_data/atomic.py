@@ -3,7 +3,8 @@
 `write_atomic` replaces one file (temp file + rename). `staged_folder` is the one way a folder is
 built and put in place, by the export (exports/latest), the release (exports/VERSION) and the
 copy `sco-data serve` caches: the files are written into a temporary folder beside the target,
-which is renamed into place only when everything has been written.
+which is renamed into place only when everything has been written. `sha256_file` is the one
+checksum of a file, for snapshots and for the copy serve keeps.
 """
 
 from __future__ import annotations
@@ -113,3 +114,14 @@ def staged_folder(target: Path, prefix: str, *, replace: bool = True, mode: int 
             except OSError:
                 pass
         raise
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks so that a large one is never held whole."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

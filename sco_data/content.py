@@ -76,7 +76,7 @@ def _sqlite(data: bytes):
     return {"schema": schema, "rows": rows, "pragmas": pragmas}
 
 
-def _xlsx(data: bytes, tables: set[str]):
+def _xlsx(data: bytes, tables: dict[str, set[str]]):
     """The typed values of the table sheets, by column header: the workbook's content. Its other
     sheets and any column not named after a field (a country name shown beside a code) are
     presentation, generated from the same tables."""
@@ -91,14 +91,14 @@ def _xlsx(data: bytes, tables: set[str]):
         if not rows:
             out[sheet.title] = {}
             continue
-        header = rows[0]
+        header, fields = rows[0], tables[sheet.title]
         out[sheet.title] = {str(h): [r[i] if i < len(r) else None for r in rows[1:]]
-                            for i, h in enumerate(header) if h is not None}
+                            for i, h in enumerate(header) if h in fields}
     book.close()
     return out
 
 
-def _zip(data: bytes, tables: set[str]):
+def _zip(data: bytes, tables: dict[str, set[str]]):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {}
         for info in zf.infolist():
@@ -109,8 +109,9 @@ def _zip(data: bytes, tables: set[str]):
     return members
 
 
-def content_of(name: str, data: bytes, tables: set[str]):
-    """A file's content as a comparable value (its bytes when the type has no reader here)."""
+def content_of(name: str, data: bytes, tables: dict[str, set[str]]):
+    """A file's content as a comparable value (its bytes when the type has no reader here).
+    tables: each table's field names, by table name."""
     readers: dict[str, Callable] = {
         ".parquet": _parquet,
         ".json": _json,
@@ -122,5 +123,5 @@ def content_of(name: str, data: bytes, tables: set[str]):
     return reader(data) if reader else data
 
 
-def same_content(name: str, a: bytes, b: bytes, tables: set[str]) -> bool:
+def same_content(name: str, a: bytes, b: bytes, tables: dict[str, set[str]]) -> bool:
     return a == b or content_of(name, a, tables) == content_of(name, b, tables)

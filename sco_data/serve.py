@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import guide
 from . import schema as sch
-from .atomic import staged_folder
+from .atomic import sha256_file, staged_folder
 from .descriptor import Package
 from .errors import ScoDataError
 from .queries import queries_for
@@ -65,14 +65,6 @@ def datasette_available() -> bool:
 # --------------------------------------------------------------------------- what to serve
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fingerprint(pkg: Package) -> str:
     """A hash of everything the served copy is made from: the descriptor, every data file, the
     toolkit's version and this module's format."""
@@ -87,7 +79,7 @@ def fingerprint(pkg: Package) -> str:
     h.update(pkg.descriptor_path.read_bytes())
     for res in pkg.resources:
         h.update(res.relpath.encode() + b"\0")
-        h.update(_sha256(res.path).encode() if res.path.is_file() else b"missing")
+        h.update(sha256_file(res.path).encode() if res.path.is_file() else b"missing")
     return h.hexdigest()
 
 
@@ -306,7 +298,7 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
     db, meta = folder / SERVED_FILE, folder / METADATA_FILE
     built_from = folder / BUILT_FROM
     if (db.is_file() and meta.is_file() and sqlite_path.is_file() and built_from.is_file()
-            and built_from.read_text(encoding="utf-8").strip() == _sha256(sqlite_path)):
+            and built_from.read_text(encoding="utf-8").strip() == sha256_file(sqlite_path)):
         return Served(folder, db, meta, False)
     # The cache does not know this export: it is missing, or was made from other data. Export.
     say(f"exporting the package to {export_dir}")
@@ -318,7 +310,7 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
         indexed = add_full_text(tmp / SERVED_FILE, pkg)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False),
                                          encoding="utf-8")
-        (tmp / BUILT_FROM).write_text(_sha256(sqlite_path) + "\n", encoding="utf-8")
+        (tmp / BUILT_FROM).write_text(sha256_file(sqlite_path) + "\n", encoding="utf-8")
     # Copies made from older data are of no further use.
     for old in root.iterdir():
         if old.is_dir() and old != folder and not old.name.startswith(".build-"):

@@ -358,24 +358,31 @@ def test_nothing_spills_on_the_about_sheet(workbook):
     assert ws.column_dimensions["B"].width >= 60
 
 
-def test_the_layout_is_recorded_and_old_layouts_still_written(sample, tmp_path):
-    pkg, tables = typed_tables(sample)
-    new = xlsx.write(pkg, tables, tmp_path / "new")[0]
-    assert xlsx.layout_of(new) == xlsx.LAYOUT == 2
-    old = xlsx.write(pkg, tables, tmp_path / "old", layout=1)[0]
-    assert xlsx.layout_of(old) == 1
-    assert "Columns" not in openpyxl.load_workbook(old).sheetnames
-    with pytest.raises(Exception, match="unknown workbook layout"):
-        xlsx.write(pkg, tables, tmp_path / "bad", layout=99)
-
-
-def test_released_workbooks_keep_their_layout():
+def test_workbook_content_is_the_table_columns(sample, tmp_path):
+    """What verify --rebuild compares in a workbook: the values of each table sheet's columns that
+    are fields, not its presentation (derived name columns, other sheets), so that the released
+    workbooks of an earlier layout still verify, and a changed value still fails."""
+    import pyarrow as pa
     from conftest import ROOT
 
-    from sco_data.export import published_layouts
+    from sco_data.content import same_content
 
-    for version in ("0.1.0", "0.2.0"):
-        assert published_layouts(ROOT / "exports" / version) == {"xlsx": 1}
+    snap = ROOT / "exports" / "0.2.0"
+    snap_pkg, snap_tables = typed_tables(snap)
+    snap_fields = {res.name: set(res.field_names) for res in snap_pkg.resources}
+    released = (snap / "sco.xlsx").read_bytes()
+    rebuilt = xlsx.write(snap_pkg, snap_tables, tmp_path / "rebuilt")[0].read_bytes()
+    assert rebuilt != released
+    assert same_content("sco.xlsx", released, rebuilt, snap_fields)
+
+    pkg, tables = typed_tables(sample)
+    fields = {res.name: set(res.field_names) for res in pkg.resources}
+    book = xlsx.write(pkg, tables, tmp_path / "book")[0].read_bytes()
+    countries = tables["countries"]
+    renamed = countries.set_column(countries.schema.get_field_index("name"), countries.schema.field("name"),
+                                   pa.array(["Changed"] * countries.num_rows, pa.string()))
+    other = xlsx.write(pkg, {**tables, "countries": renamed}, tmp_path / "other")[0].read_bytes()
+    assert not same_content("sco.xlsx", book, other, fields)
 
 
 def test_non_ascii_titles_stay_intact(repo_package, tmp_path):

@@ -35,17 +35,6 @@ def output_names() -> set[str]:
     return {getattr(module, "OUTPUT", name) for name, module in FORMATS.items()}
 
 
-def published_layouts(folder: Path) -> dict[str, int]:
-    """The layout each file of a published export was written with, for the formats that have
-    more than one (a module with `layout_of`), so that a rebuild writes the same layout."""
-    out = {}
-    for name, module in FORMATS.items():
-        path = Path(folder) / getattr(module, "OUTPUT", name)
-        if hasattr(module, "layout_of") and path.is_file():
-            out[name] = module.layout_of(path)
-    return out
-
-
 def _check_formats(formats: Iterable[str] | None) -> list[str]:
     if formats is None:
         return list(FORMATS)
@@ -79,20 +68,18 @@ def export_package(
     *,
     report=None,
     progress: Callable[[str], None] | None = None,
-    layouts: dict[str, int] | None = None,
 ) -> list[Path]:
-    """Validate pkg (typed checks, no Frictionless) unless a valid report is given, then write
+    """Validate pkg (typed checks, no Frictionless) unless its report is given, then write
     every chosen format into out_dir, atomically. Returns the files written, inside out_dir.
 
     out_dir holds exactly this export afterwards: an existing export there is replaced whole.
-    layouts names an earlier layout for a format that has several (see published_layouts).
     Raises InvalidDataError (nothing written) for an invalid package, ExportError when the
     target cannot be written (an existing out_dir is then left as it was)."""
     say = progress or (lambda message: None)
     chosen = _check_formats(formats)
     out_dir = Path(out_dir).absolute()
     _check_target(out_dir)
-    if report is None or not report.valid:
+    if report is None:
         from ..validate import validate_package
 
         say("validating")
@@ -110,8 +97,7 @@ def export_package(
         for name in chosen:
             say(f"writing {name}")
             try:
-                extra = {"layout": layouts[name]} if layouts and name in layouts else {}
-                written.extend(FORMATS[name].write(pkg, tables, staging, **extra))
+                written.extend(FORMATS[name].write(pkg, tables, staging))
             except OSError as exc:  # a full disk, a quota: the user's to fix, not a crash
                 raise ExportError(f"cannot write the {name} export: {exc.strerror or exc}") from None
     return [out_dir / p.relative_to(staging) for p in written]

@@ -21,9 +21,8 @@ Deterministic: the document properties carry the package's `created` date, and e
 the zip archive the same fixed timestamp, so the same package gives the same bytes. Written in
 openpyxl's write-only mode, which streams rows instead of holding every cell.
 
-The layout is versioned. This module writes layout 2 and records it in the workbook's custom
-properties; releases 0.1.0 and 0.2.0 hold layout 1, which xlsx_v1 still writes so that
-`verify --rebuild` reproduces them (`layout_of` tells which a published workbook has).
+Releases 0.1.0 and 0.2.0 hold an earlier layout of the workbook; `verify --rebuild` compares
+workbooks by the values of their table columns (sco_data.content), so they still verify.
 """
 
 from __future__ import annotations
@@ -43,9 +42,6 @@ from ..facts import authors, citation_text, licence, licence_note, licence_text,
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 ABOUT_SHEET = "About"
 COLUMNS_SHEET = "Columns"
-LAYOUT = 2
-LAYOUTS = (1, 2)
-LAYOUT_PROPERTY = "sco-data workbook layout"
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_WIDTH = 60
 WRAP_AT = 40  # text longer than this wraps, in a column WRAP_WIDTH wide
@@ -75,20 +71,6 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
         self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
-
-
-def layout_of(path: Path) -> int:
-    """The layout a published workbook was written with: the custom property this module sets,
-    or 1 for a workbook without it (layout 1 set none)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if "docProps/custom.xml" not in zf.namelist():
-                return 1
-            text = zf.read("docProps/custom.xml").decode("utf-8")
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
-        return LAYOUT
-    m = re.search(rf'name="{re.escape(LAYOUT_PROPERTY)}"[^>]*>\s*<vt:\w+>(\d+)<', text)
-    return int(m.group(1)) if m else 1
 
 
 def _created(pkg: Package) -> datetime:
@@ -528,18 +510,9 @@ def _table_sheet(wb, st: _Styles, pkg: Package, res, table, title: str, columns:
         ws.append(row)
 
 
-def write(pkg: Package, tables: dict, out_dir: Path, layout: int = LAYOUT) -> list[Path]:
-    """Write OUT_DIR/sco.xlsx from the typed tables; return [its path]. `layout` 1 writes the
-    workbook as the first releases hold it (for verify --rebuild)."""
-    if layout == 1:
-        from . import xlsx_v1
-
-        return xlsx_v1.write(pkg, tables, out_dir)
-    if layout != LAYOUT:
-        raise ExportError(f"{OUTPUT}: unknown workbook layout {layout!r}; "
-                          f"this toolkit writes {', '.join(map(str, LAYOUTS))}")
+def write(pkg: Package, tables: dict, out_dir: Path) -> list[Path]:
+    """Write OUT_DIR/sco.xlsx from the typed tables; return [its path]."""
     from openpyxl import Workbook
-    from openpyxl.packaging.custom import IntProperty
     from openpyxl.writer.excel import ExcelWriter
 
     out_dir = Path(out_dir)
@@ -562,7 +535,6 @@ def write(pkg: Package, tables: dict, out_dir: Path, layout: int = LAYOUT) -> li
     props.version = pkg.version
     props.keywords = ", ".join(pkg.descriptor.get("keywords", []))
     props.description = licence_note(pkg)
-    wb.custom_doc_props.append(IntProperty(name=LAYOUT_PROPERTY, value=LAYOUT))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT

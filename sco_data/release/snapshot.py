@@ -10,7 +10,6 @@ csv/ and the descriptor, a rebuild (verification.py) can compare them with the p
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import re
@@ -19,6 +18,7 @@ import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from ..atomic import sha256_file
 from ..descriptor import DESCRIPTOR, Package, load_package
 from ..errors import ReleaseError
 from ..facts import citation_text, licence, licence_text
@@ -36,14 +36,6 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 # --- small helpers -----------------------------------------------------------------------------
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def dump_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -141,12 +133,10 @@ def export_formats(published: Path | None = None) -> list[str]:
     return [name for name in names if (published / getattr(FORMATS[name], "OUTPUT", name)).exists()]
 
 
-def build_exports(snap: Path, formats: list[str] | None = None, layouts: dict[str, int] | None = None,
-                  *, report=None) -> list[str]:
+def build_exports(snap: Path, formats: list[str] | None = None, *, report=None) -> list[str]:
     """From snap/datapackage.json and snap/csv/ alone: the exports, the record of the toolchain
     that wrote them (toolchain.json), the zip and SHA256SUMS.
     snap must be a scratch folder (a release's temp dir or a verify rebuild): files are added.
-    layouts: the layout of a format that has several, as a published snapshot holds it.
     report: the validation report of the tables as the snapshot holds them (a release has just
     validated them); without it the exporters validate csv/ themselves (a rebuild)."""
     from ..export import export_package
@@ -154,7 +144,7 @@ def build_exports(snap: Path, formats: list[str] | None = None, layouts: dict[st
     pkg = load_package(snap)
     version = require_version(pkg)
     scratch = snap / ".exports-build"
-    export_package(pkg, scratch, formats if formats is not None else export_formats(), report=report, layouts=layouts)
+    export_package(pkg, scratch, formats if formats is not None else export_formats(), report=report)
     for rel in relative_files(scratch):
         target = snap / rel
         if target.exists():

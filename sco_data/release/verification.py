@@ -122,7 +122,6 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
     compare with the published files: byte for byte when this is the toolchain recorded in the
     snapshot, otherwise by content (content.py), saying why."""
     from ..content import NOT_CONTENT, same_content, toolchain
-    from ..export import published_layouts
 
     problems = []
     result = VerifyResult(folder, 0)
@@ -137,11 +136,10 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
                 shutil.copyfile(folder / name, work / name)
         shutil.copytree(folder / CSV_DIR, work / CSV_DIR)
         inputs = set(relative_files(work))
-        # A format whose layout changed since (the workbook) is rebuilt in the snapshot's layout.
-        built = build_exports(work, export_formats(folder), published_layouts(folder))
+        built = build_exports(work, export_formats(folder))
         rebuilt = [n for n in built if n not in inputs and n not in NOT_CONTENT]
         published = set(relative_files(folder)) - inputs - NOT_CONTENT
-        tables = {res.name for res in load_package(work).resources}
+        tables = {res.name: set(res.field_names) for res in load_package(work).resources}
         for name in rebuilt:
             if name not in published:
                 problems.append(Problem(name, None, None, "rebuild",
