@@ -18,7 +18,7 @@ MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_WIDTH = 60
 WRAP_AT = 40  # text longer than this wraps, in a column WRAP_WIDTH wide
 WRAP_WIDTH = 50
-CHARS_PER_WIDTH = 1.2
+CHARS_PER_WIDTH = 1.15
 URL_WIDTH = 40  # addresses are links, which do not wrap: shown up to this width
 FONT = "Calibri"  # 11 points: the face column widths are measured in (LibreOffice's Carlito has its metrics)
 LINE_HEIGHT = 15.0  # points per line of 11-point text
@@ -94,7 +94,7 @@ def sheet_ref(sheet: str, row: int = 1, col: str = "A") -> str:
 
 def lines_of(text: str, width: float) -> int:
     """How many lines text takes wrapped in a column `width` wide (in widths of the digit 0,
-    about 1.2 characters of text each). An estimate that errs on the high side: a row a little
+    about CHARS_PER_WIDTH characters of text each). An estimate that errs on the high side: a row a little
     too tall reads better than text cut off."""
     chars = max(int(width * CHARS_PER_WIDTH), 8)
     return sum(max(1, len(textwrap.wrap(par, chars, break_long_words=True))) for par in text.split("\n"))
