@@ -9,6 +9,12 @@ starts with a `params` row of the checked values, which is left out when a value
 body joins it, so a value the query cannot answer for gives a message (sco_data.query_params.check)
 and never rows. The heading follows the parameters.
 
+A new query is a Query in QUERIES: its tables, its parameters with their kinds (ISO_DATE, YEAR,
+STATE, one_of(...)) and defaults, a body that joins `params` (`FROM t CROSS JOIN params p ...
+WHERE t.x = p.name`), and a heading made from the values as they are shown (a state's name, a
+date in words). The checking, the form, the messages and the refusal come with the kinds; the
+tests run every query with each parameter refused and expect no rows.
+
 The queries run on the exported sco.sqlite with what `prepare` adds (a table of status spells, so
 that "status on a date" applies the very rule of sco_data.status_on) and the functions `install`
 registers: `connect(path)` gives both, on a copy in memory.
