@@ -40,7 +40,7 @@ def toolchain() -> dict[str, str]:
             found[name] = "absent"
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted([*here.glob("*.py"), *(here / "export").glob("*.py")]):
+    for path in sorted([*here.glob("*.py"), *(here / "export").rglob("*.py")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     found["sco-data-code"] = digest.hexdigest()[:16]
     return found

@@ -9,9 +9,13 @@ changes or when the export it came from does.
 What Datasette shows comes from datapackage.json: title, description, licence, source; a
 description for every table and column (with the values a column allows); label columns, so that a
 code shows the name of what it refers to; facets on enumerations and years; a sort by the
-first required date or year; `_package` hidden. A small plugin (sco_data/datasette_plugin) shows
-booleans as true/false and each id of a source list as a link to its row in the sources table. The
-canned queries are in sco_data.queries.
+first required date or year; `_package` hidden. A small plugin with its own templates
+(sco_data/datasette_plugin) lays the pages out for reading: a home page that lists every table and
+canned query, a footer that credits the package (and names the work it began from only as that),
+records as label/value pairs with a name beside every code, long text cut in tables and whole on a
+row's page, year facets in year order, and query pages that open on the question and its answer and
+refuse, with a message, a parameter they cannot answer for. The canned queries, and the tables
+and functions they need, are in sco_data.queries.
 
 Served immutable (`-i`), read-only: no write query, no download of the database file, no static
 folder, on 127.0.0.1 unless told otherwise.
@@ -31,11 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import guide
+from . import queries as canned
 from . import schema as sch
 from .atomic import sha256_file, staged_folder
 from .descriptor import Package
 from .errors import ScoDataError
-from .queries import queries_for
 
 DB_NAME = "sco"  # the database's name in Datasette's URLs: the export's file name without .sqlite
 SERVED_FILE = f"{DB_NAME}.db"
@@ -43,7 +47,8 @@ METADATA_FILE = "metadata.json"
 BUILT_FROM = "built-from"
 PLUGIN_NAME = "sco-data"
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugin"
-SERVE_FORMAT = "1"  # bump when the served copy or its metadata change shape
+TEMPLATES_DIR = PLUGINS_DIR / "templates"
+SERVE_FORMAT = "2"  # bump when the served copy or its metadata change shape
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 INSTALL_HINT = "pip install 'sco-data[serve]' (in a clone of the repository: pip install '.[serve]')"
@@ -51,6 +56,7 @@ SETTINGS = {
     "allow_download": "off",  # the file served is a working copy; the export has the real one
     "suggest_facets": "off",  # the facets come from the schema
     "default_page_size": "100",
+    "truncate_cells_html": "0",  # the plugin cuts long text in tables, never in a row's page
 }
 
 
@@ -170,23 +176,49 @@ def default_sort(res) -> str | None:
 
 
 def _description_html(pkg: Package) -> str:
-    from .facts import citation_text, released
+    from .facts import released
 
     d = pkg.descriptor
     parts = [f"<p>{html.escape(d.get('description', ''))}</p>"]
     facts = f"Version {html.escape(pkg.version)}"
     if released(pkg):
         facts += f", released {html.escape(released(pkg))}"
-    parts.append(f"<p>{facts}. Cite as: {html.escape(citation_text(pkg))}</p>")
+    parts.append(f"<p>{facts}. How to cite it is at the foot of every page.</p>")
     found = guide.sources_table(pkg)
     if found:
         parts.append(
-            f"<p>Every row cites its sources in <code>source_ids</code>: each id links to its row in "
+            f"<p>Every row cites its own sources in <code>source_ids</code>: each id links to its row in "
             f'<a href="/{DB_NAME}/{html.escape(found[0].name)}">{html.escape(found[0].name)}</a>. '
-            "An empty cell means unknown or not applicable, never zero. Search a table with the box "
-            "above it; the canned queries below answer common questions.</p>"
+            "An empty cell means unknown or not applicable, never zero.</p>"
         )
     return "\n".join(parts)
+
+
+def origins(pkg: Package) -> list[str]:
+    """The works the package began from: the descriptor's sources that are not one of its own
+    data files (the sources table is listed there too)."""
+    own = {r.relpath for r in pkg.resources}
+    return [s["title"] for s in pkg.descriptor.get("sources") or []
+            if isinstance(s, dict) and s.get("title") and s.get("path") not in own]
+
+
+def _package_facts(pkg: Package) -> dict:
+    """What the footer credits: the package itself, its licence, its sources, and its origin."""
+    from .facts import citation_text, licence, licence_title, released
+
+    found = guide.sources_table(pkg)
+    return {
+        "name": pkg.name,
+        "title": pkg.descriptor.get("title", pkg.name),
+        "version": pkg.version,
+        "released": released(pkg),
+        "licence": licence_title(pkg),
+        "licence_url": licence(pkg).get("path", ""),
+        "citation": citation_text(pkg),
+        "homepage": pkg.descriptor.get("homepage", ""),
+        "sources_table": found[0].name if found else None,
+        "origins": origins(pkg),
+    }
 
 
 def _everywhere(pkg: Package, kind: dict[str, list[str]]) -> list[str]:
@@ -195,59 +227,81 @@ def _everywhere(pkg: Package, kind: dict[str, list[str]]) -> list[str]:
     return sorted(n for n in names if all(n in kind.get(r.name, []) for r in pkg.resources if n in r.field_names))
 
 
-def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
-    """Datasette's metadata for the package, from its descriptor."""
+def _table_entry(res, indexed: dict[str, list[str]] | None) -> dict:
+    entry: dict = {
+        "title": res.descriptor.get("title", res.name),
+        "description": " ".join(str(res.descriptor.get("description", "")).split()),
+        "columns": {f["name"]: _column_description(res, f) for f in res.fields},
+    }
+    if guide.label_field(res):
+        entry["label_column"] = guide.label_field(res)
+    facets = facet_fields(res)
+    if facets:
+        entry["facets"] = facets
+        if year_fields(res):
+            entry["facet_size"] = "max"  # every year, so that the plugin can list them in order
+    sort = default_sort(res)
+    if sort:
+        entry["sort"] = sort
+    if indexed and res.name in indexed:
+        entry["fts_table"] = f"{res.name}_fts"
+    return entry
+
+
+def query_keys(pkg: Package) -> dict[str, str]:
+    """Column name -> table, for the names that are the single primary key of exactly one table: in
+    a query's results, such a column links to its row (deal_id to arms_deals)."""
+    found: dict[str, list[str]] = {}
+    for res in pkg.resources:
+        if len(res.primary_key) == 1:
+            found.setdefault(res.primary_key[0], []).append(res.name)
+    return {column: tables[0] for column, tables in sorted(found.items()) if len(tables) == 1}
+
+
+def year_fields(res) -> list[str]:
+    return [f["name"] for f in res.fields if sch.field_type(f) == "year"]
+
+
+def _link(link) -> dict:
+    return {"table": link.resource, "column": link.ref_field, "label": link.label}
+
+
+def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None, support: list[str] | None = None) -> dict:
+    """Datasette's metadata for the package, from its descriptor; `support` names the tables the
+    canned queries need in the served copy (hidden)."""
+    from .export.sqlite import PACKAGE_TABLE
     from .facts import licence, licence_title
 
     d = pkg.descriptor
-    lic = licence(pkg)
-    sources = [s.get("title", "") for s in d.get("sources") or [] if isinstance(s, dict) and s.get("title")]
-    tables: dict[str, dict] = {}
+    tables = {res.name: _table_entry(res, indexed) for res in pkg.resources}
     booleans: dict[str, list[str]] = {}
     source_lists: dict[str, list[str]] = {}
     key_links: dict[str, dict] = {}
+    labels: dict[str, dict] = {}
     for res in pkg.resources:
-        entry: dict = {
-            "title": res.descriptor.get("title", res.name),
-            "description": " ".join(str(res.descriptor.get("description", "")).split()),
-            "columns": {f["name"]: _column_description(res, f) for f in res.fields},
-        }
-        if guide.label_field(res):
-            entry["label_column"] = guide.label_field(res)
-        facets = facet_fields(res)
-        if facets:
-            entry["facets"] = facets
-        sort = default_sort(res)
-        if sort:
-            entry["sort"] = sort
-        if indexed and res.name in indexed:
-            entry["fts_table"] = f"{res.name}_fts"
-        tables[res.name] = entry
         bools = [f["name"] for f in res.fields if sch.field_type(f) == "boolean"]
         if bools:
             booleans[res.name] = bools
         if guide.source_list_fields(res):
             source_lists[res.name] = guide.source_list_fields(res)
-        # Datasette links a table's single primary key to its own row and labels no foreign key
-        # that is also that key (members.iso3): the plugin does, on the row's page.
         for link in guide.name_links(pkg, res):
+            labels.setdefault(res.name, {})[link.field] = _link(link)
+            # Datasette links a table's single primary key to its own row and labels no foreign
+            # key that is also that key (members.iso3): the plugin does.
             if res.primary_key == [link.field]:
-                key_links.setdefault(res.name, {})[link.field] = {
-                    "table": link.resource, "column": link.ref_field, "label": link.label}
-    from .export.sqlite import PACKAGE_TABLE
-
-    tables[PACKAGE_TABLE] = {"hidden": True}
+                key_links.setdefault(res.name, {})[link.field] = _link(link)
+    for name in [PACKAGE_TABLE, *(support or [])]:
+        tables[name] = {"hidden": True}
     queries = {}
-    for q in queries_for(r.name for r in pkg.resources):
-        queries[q.name] = {"title": q.title, "description": q.description, "sql": q.sql.strip()}
+    for q in canned.queries_for(r.name for r in pkg.resources):
+        queries[q.name] = {"title": q.title, "description": q.description, "sql": q.sql,
+                           "params": [p.name for p in q.params], "hide_sql": True}
     found = guide.sources_table(pkg)
     meta = {
         "title": d.get("title", pkg.name),
         "description_html": _description_html(pkg),
         "license": licence_title(pkg),
-        "license_url": lic.get("path", ""),
-        "source": "; ".join(sources) or d.get("title", pkg.name),
-        "source_url": d.get("homepage", ""),
+        "license_url": licence(pkg).get("path", ""),
         "databases": {
             DB_NAME: {
                 "title": d.get("title", pkg.name),
@@ -259,11 +313,17 @@ def metadata(pkg: Package, indexed: dict[str, list[str]] | None = None) -> dict:
         "plugins": {
             PLUGIN_NAME: {
                 "database": DB_NAME,
+                "package": _package_facts(pkg),
+                "table_order": [r.name for r in pkg.resources],
                 "booleans": booleans,
                 "source_lists": source_lists,
                 "query_booleans": _everywhere(pkg, booleans),
                 "query_source_lists": _everywhere(pkg, source_lists),
                 "key_links": key_links,
+                "labels": labels,
+                "query_keys": query_keys(pkg),
+                "long_text": {r.name: free_text_fields(r) for r in pkg.resources if free_text_fields(r)},
+                "year_facets": {r.name: year_fields(r) for r in pkg.resources if year_fields(r)},
                 "source_table": {"table": found[0].name, "key": found[1]} if found else None,
             }
         },
@@ -308,7 +368,14 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
     with staged_folder(folder, ".build-", mode=None) as tmp:
         shutil.copyfile(sqlite_path, tmp / SERVED_FILE)
         indexed = add_full_text(tmp / SERVED_FILE, pkg)
-        (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed), indent=2, ensure_ascii=False),
+        con = sqlite3.connect(tmp / SERVED_FILE)
+        try:
+            support = canned.prepare(con)
+        except (sqlite3.Error, ValueError) as exc:
+            raise ServeError(f"cannot add the tables of the canned queries to {tmp / SERVED_FILE}: {exc}") from None
+        finally:
+            con.close()
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata(pkg, indexed, support), indent=2, ensure_ascii=False),
                                          encoding="utf-8")
         (tmp / BUILT_FROM).write_text(sha256_file(sqlite_path) + "\n", encoding="utf-8")
     # Copies made from older data are of no further use.
@@ -319,10 +386,11 @@ def prepare(pkg: Package, export_dir: Path, *, progress=None) -> Served:
 
 
 def datasette_command(served: Served, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
-    """The Datasette command line: the copy immutable, our metadata and plugin, no write, no
-    download, nothing else served."""
+    """The Datasette command line: the copy immutable, our metadata, plugin and templates, no
+    write, no download, nothing else served."""
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(served.db),
             "--metadata", str(served.metadata), "--plugins-dir", str(PLUGINS_DIR),
+            "--template-dir", str(TEMPLATES_DIR),
             "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]

@@ -369,17 +369,18 @@ def test_the_served_status_query_agrees_with_status_on(tmp_path):
 
     from conftest import copy_package
 
+    from sco_data import queries
     from sco_data.export import export_package
-    from sco_data.queries import STATUS_ON_DATE
 
     pkg = load_package(copy_package(ROOT, tmp_path / "pkg"))
     export_package(pkg, tmp_path / "out", ["sqlite"])
     spells, _ = package_spells(pkg)
     days = {d for s in spells for d in (s.start, s.end) if d is not None}
     days |= {d - dt.timedelta(days=1) for d in days}
-    with sqlite3.connect(tmp_path / "out" / "sco.sqlite") as db:
-        db.row_factory = sqlite3.Row
-        for day in sorted(days):
-            ours = sco_data.status_on(day, pkg).set_index("iso3")["status"].astype(str).to_dict()
-            served = {r["iso3"]: r["status"] for r in db.execute(STATUS_ON_DATE.sql, {"date": day.isoformat()})}
-            assert {s: served[s] for s in ours} == ours, day
+    db = queries.connect(tmp_path / "out" / "sco.sqlite")
+    db.row_factory = sqlite3.Row
+    for day in sorted(days):
+        ours = sco_data.status_on(day, pkg).set_index("iso3")["status"].astype(str).to_dict()
+        served = {r["iso3"]: r["status"] for r in db.execute(queries.STATUS_ON_DATE.sql, {"date": day.isoformat()})}
+        assert served == ours, day  # the same states, the same statuses
+    db.close()

@@ -4,6 +4,7 @@ HTML; and what the command builds (the served copy, the metadata) from the descr
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import subprocess
@@ -63,59 +64,156 @@ def test_foreign_keys_come_with_country_names(served):
     assert participants[0]["exercise_id"]["label"]  # the exercise's name, from military_exercises
 
 
-def test_canned_query_status_on_a_date(served):
-    rows = {r["iso3"]: r for r in get(served, "/sco/status_on_date.json", _shape="array", date="2008-08-28")}
-    assert rows["RUS"]["status"] == "member" and rows["RUS"]["name"] == "Russia"
-    assert rows["IND"]["status"] == "observer"
-    spell = next(r for r in csv_rows(served["package"], "observers")
-                 if r["status"] == "dialogue_partner" and r["start_date"])
-    on_start = {r["iso3"]: r for r in get(served, "/sco/status_on_date.json", _shape="array", date=spell["start_date"])}
-    assert "dialogue_partner" in on_start[spell["iso3"]]["status"]
-    assert rows["AFG"]["status"] == "none"
-    assert len(rows) == len(csv_rows(served["package"], "countries"))  # every state
-    before = {r["iso3"]: r["status"]
-              for r in get(served, "/sco/status_on_date.json", _shape="array", date="1998-01-01")}
-    assert before["CHN"] == "shanghai_five" and before["UZB"] == "none"
+def status(served, path: str, **params) -> tuple[int, str]:
+    """(HTTP status, body) of a GET, whatever the status."""
+    url = served["base"] + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return resp.status, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
 
 
-def test_canned_query_exercises_with_participants(served):
-    rows = get(served, "/sco/exercises_with_participants.json", _shape="array", from_year="2007", to_year="2007")
-    in_2007 = sorted(r["exercise_id"] for r in csv_rows(served["package"], "military_exercises") if r["year"] == "2007")
-    assert [r["exercise_id"] for r in rows] == in_2007
-    pm = next(r for r in rows if r["exercise_id"] == "peace-mission-2007")
-    assert pm["troops_total"] == 6500
-    taking_part = [r for r in csv_rows(served["package"], "exercise_participants")
-                   if r["exercise_id"] == "peace-mission-2007"]
-    assert "Russia (host" in pm["participants"] and pm["states"] == len(taking_part)
+def refused(served, query: str, **params) -> list[str]:
+    """A canned query that must refuse its parameters: 400, no rows, the messages in JSON, CSV and
+    on the page (with no table of results); returns the messages."""
+    code, body = status(served, f"/sco/{query}.json", **params)
+    answer = json.loads(body)
+    assert code == 400 and answer["ok"] is False and answer["rows"] == [], (params, body)
+    code, text = status(served, f"/sco/{query}.csv", **params)
+    assert code == 400 and text.strip() == "\n".join(answer["problems"])
+    code, page = status(served, f"/sco/{query}", **params)
+    assert code == 200 and "<tbody>" not in page
+    for message in answer["problems"]:
+        assert f'<p class="message-error sco-problem">{message}</p>' in html.unescape(page)
+    return answer["problems"]
+
+
+STATUS_DAYS = ("1996-04-26", "1998-01-01", "2001-06-14", "2001-06-15", "2008-08-28", "2017-06-08",
+               "2017-06-09", "2024-07-04", "2025-08-31", "2025-09-01")
+
+
+def test_status_on_a_date_answers_as_status_on(served):
+    import sco_data
+
+    pkg = load_package(served["package"])
+    for day in STATUS_DAYS:
+        rows = get(served, "/sco/status_on_date.json", _shape="array", date=day)
+        ours = sco_data.status_on(day, pkg)
+        # the same states (those that ever held a status, not every state in countries), the same statuses
+        assert {r["iso3"]: r["status"] for r in rows} == dict(zip(ours["iso3"], ours["status"].astype(str),
+                                                                  strict=True)), day
+        assert {r["iso3"]: r["name"] for r in rows} == dict(zip(ours["iso3"], ours["name"], strict=True))
+    page = get(served, "/sco/status_on_date", date="2017-06-09")
+    assert "<h1>SCO status of every state on 9 June 2017</h1>" in page
+
+
+def test_status_on_a_date_refuses_what_status_on_refuses(served):
+    import pytest
+
+    import sco_data
+
+    pkg = load_package(served["package"])
+    for text in ("2017-1-1", "2024/01/01", "9 June 2017", "2017-02-30", "2017-06-09T00:00", "tomorrow"):
+        with pytest.raises(ValueError):
+            sco_data.status_on(text, pkg)
+        [message] = refused(served, "status_on_date", date=text)
+        assert message.startswith("Date: ") and repr(text) in message
+    [message] = refused(served, "status_on_date", date="2017-1-1")
+    assert "YYYY-MM-DD" in message
+
+
+def test_a_date_after_the_data_is_answered_with_a_caution(served):
+    page = get(served, "/sco/status_on_date", date="2099-01-01")
+    assert "The data run to" in page and "<tbody>" in page
+
+
+def _exercises(package: Path, first: int, last: int) -> dict[str, dict]:
+    """The exercises query worked out from the CSVs: who took part, who observed, troop figures."""
+    names = {r["iso3"]: r["name"] for r in csv_rows(package, "countries")}
+    out = {}
+    for e in csv_rows(package, "military_exercises"):
+        if first <= int(e["year"]) <= last:
+            people = [p for p in csv_rows(package, "exercise_participants") if p["exercise_id"] == e["exercise_id"]]
+            taking = [p for p in people if p["role"] != "observer"]
+            out[e["exercise_id"]] = {
+                "troops_total": int(e["troops_total"]) if e["troops_total"] else None,
+                "states_taking_part": len(taking),
+                "observers": {names[p["iso3"]] for p in people if p["role"] == "observer"},
+                "troop_figures": f"{sum(1 for p in taking if p['troops'])} of {len(taking)} states taking part",
+            }
+    return out
+
+
+def test_canned_query_exercises_counts_observers_apart(served):
+    rows = get(served, "/sco/exercises_with_participants.json", _shape="array", from_year="2021", to_year="2021")
+    expected = _exercises(served["package"], 2021, 2021)
+    assert [r["exercise_id"] for r in rows] == sorted(expected, key=lambda i: i)
+    for r in rows:
+        e = expected[r["exercise_id"]]
+        assert (r["troops_total"], r["states_taking_part"], r["troop_figures"]) == (
+            e["troops_total"], e["states_taking_part"], e["troop_figures"])
+        assert set((r["observers"] or "").split("; ")) - {""} == e["observers"]
+        assert "troops_listed" not in r  # a sum of the few known figures is no total
+    zapad = next(r for r in rows if r["exercise_id"] == "zapad-2021")
+    assert "China" not in zapad["taking_part"] and "China" in zapad["observers"]
+    assert "India (200 troops)" in zapad["taking_part"]
     everything = get(served, "/sco/exercises_with_participants.json", _shape="array")
     assert len(everything) == len(csv_rows(served["package"], "military_exercises"))
+    assert "<h1>Joint exercises in 2021</h1>" in get(served, "/sco/exercises_with_participants",
+                                                      from_year="2021", to_year="2021")
+    assert "<h1>Joint exercises from 2007 on</h1>" in get(served, "/sco/exercises_with_participants",
+                                                          from_year="2007")
+    for bad in ("07", "2007a", "two thousand"):
+        [message] = refused(served, "exercises_with_participants", from_year=bad)
+        assert message.startswith("From year: ") and "four digits" in message
 
 
-def _deliveries_by_year(package: Path, supplier: str, recipient: str) -> list[tuple]:
-    """The query's answer worked out from the CSVs: units and deals per year."""
-    deals = {d["deal_id"] for d in csv_rows(package, "arms_deals")
-             if (d["supplier_iso3"], d["recipient_iso3"]) == (supplier, recipient)}
-    units: dict[int, int | None] = {}
-    ids: dict[int, set] = {}
-    for row in csv_rows(package, "arms_deliveries"):
-        if row["deal_id"] in deals:
-            year = int(row["year"])
-            ids.setdefault(year, set()).add(row["deal_id"])
-            if row["quantity"]:
-                units[year] = (units.get(year) or 0) + int(row["quantity"])
-            else:
-                units.setdefault(year, None)
-    return [(y, units[y], len(ids[y])) for y in sorted(ids)]
+def _deliveries(package: Path, supplier: str, recipient: str) -> list[tuple]:
+    """The deliveries query worked out from the CSVs: (year, deal, delivered) for every year from a
+    deal's first to its last year of deliveries, and (None, deal, None) for a deal whose first or
+    last year no source gives."""
+    yearly = {(r["deal_id"], int(r["year"])): r for r in csv_rows(package, "arms_deliveries")}
+    out = []
+    for d in csv_rows(package, "arms_deals"):
+        if (d["supplier_iso3"], d["recipient_iso3"]) != (supplier, recipient):
+            continue
+        years = [y for (deal, y) in yearly if deal == d["deal_id"]]
+        years += [int(d[k]) for k in ("delivery_start_year", "delivery_end_year") if d[k]]
+        delivered = d["status"] in ("delivered", "in_delivery") or (d["quantity_delivered"] or "0") != "0"
+        if not years and not delivered:
+            continue
+        for year in range(min(years), max(years) + 1) if years else ():
+            row = yearly.get((d["deal_id"], year))
+            out.append((year, d["deal_id"], int(row["quantity"]) if row and row["quantity"] else None))
+        if not (d["delivery_start_year"] and d["delivery_end_year"]):
+            out.append((None, d["deal_id"], None))
+    return sorted(out, key=lambda t: (t[0] is None, t[0] or 0, t[1]))
 
 
-def test_canned_query_deliveries_by_year(served):
+def test_canned_query_deliveries_per_system_with_unknown_years(served):
     rows = get(served, "/sco/deliveries_by_year.json", _shape="array")
-    expected = _deliveries_by_year(served["package"], "RUS", "CHN")
-    assert len(expected) > 5
-    assert [(r["year"], r["units"], r["deals"]) for r in rows] == expected
-    india = get(served, "/sco/deliveries_by_year.json", _shape="array", supplier="RUS", recipient="IND")
-    assert [(r["year"], r["units"], r["deals"]) for r in india] == _deliveries_by_year(served["package"], "RUS", "IND")
-    assert get(served, "/sco/deliveries_by_year.json", _shape="array", supplier="IND", recipient="PAK") == []
+    got = sorted(((r["year"], r["deal_id"], r["delivered"]) for r in rows),
+                 key=lambda t: (t[0] is None, t[0] or 0, t[1]))
+    assert got == _deliveries(served["package"], "RUS", "CHN")
+    # 2018: two S-400 batteries and ten Su-35s are two rows, never "12 units"
+    in_2018 = {r["system"]: r["delivered"] for r in rows if r["year"] == 2018}
+    assert in_2018["S-400 Triumf"] == 2 and in_2018["Su-35"] == 10 and "units" not in rows[0]
+    # a year inside a deal's delivery years with no figure is there, and says so
+    unknown = [r for r in rows if r["year"] is not None and r["delivered"] is None]
+    assert unknown and all(r["figure"] for r in unknown)
+    by_name = get(served, "/sco/deliveries_by_year.json", _shape="array", supplier="Russia", recipient=" india ")
+    by_code = get(served, "/sco/deliveries_by_year.json", _shape="array", supplier="rus", recipient="IN")
+    assert by_name == by_code == get(served, "/sco/deliveries_by_year.json", _shape="array",
+                                     supplier="RUS", recipient="IND")
+    assert sorted(((r["year"], r["deal_id"], r["delivered"]) for r in by_name),
+                  key=lambda t: (t[0] is None, t[0] or 0, t[1])) == _deliveries(served["package"], "RUS", "IND")
+    page = get(served, "/sco/deliveries_by_year", supplier="Russia", recipient="India")
+    assert "<h1>Arms deliveries from Russia to India, year by year</h1>" in page
+    assert "Russian deliveries to China" not in page
+    [message] = refused(served, "deliveries_by_year", supplier="Rusia", recipient="CHN")
+    assert message.startswith("Supplier: 'Rusia' is not a state") and "Did you mean Russia (RUS)?" in message
+    assert len(refused(served, "deliveries_by_year", supplier="Narnia", recipient="Atlantis")) == 2
 
 
 def test_canned_query_georgia_positions(served):
@@ -125,8 +223,23 @@ def test_canned_query_georgia_positions(served):
     assert {r["iso3"] for r in rows} == {r["iso3"] for r in expected}
     russia = next(r for r in rows if r["iso3"] == "RUS")
     assert russia["position_on_intervention"] == "supported" and russia["name"] == "Russia"
-    observers = get(served, "/sco/georgia_2008_positions.json", _shape="array", status="observer")
+    observers = get(served, "/sco/georgia_2008_positions.json", _shape="array", status="Observer")
     assert observers and {r["sco_status_2008"] for r in observers} == {"observer"}
+    assert "<h1>Where SCO observers stood on Georgia in 2008</h1>" in get(
+        served, "/sco/georgia_2008_positions", status="observer")
+    [message] = refused(served, "georgia_2008_positions", status="none")
+    assert "is not one of: member, observer" in message
+
+
+def test_query_pages_open_on_the_question_and_the_answer(served):
+    page = get(served, "/sco/deliveries_by_year")
+    marks = ("<h1>", 'class="sco-params"', "<table", '<details class="sco-sql">')
+    h1, form, table, sql = (page.index(s) for s in marks)
+    assert h1 < form < table < sql  # the SQL last, folded
+    assert "a state: ISO code (RUS) or name (Russia); empty: RUS" in page
+    assert '<label for="p-supplier">Supplier</label>' in page
+    # a query's code column links to its row
+    assert 'href="/sco/arms_deals/rus-chn-su35-2015"' in page
 
 
 def test_facets_from_enums_and_years(served):
@@ -170,8 +283,32 @@ def test_index_shows_title_licence_and_source(served):
     assert pkg.descriptor["title"] in page
     assert "Creative Commons Attribution 4.0" in page
     assert 'href="https://creativecommons.org/licenses/by/4.0/"' in page
-    assert "Mark N. Katz" in page  # the source
     assert f"Version {pkg.version}" in page
+
+
+def test_every_page_credits_the_package_and_names_the_essay_as_its_origin(served):
+    pkg = load_package(served["package"])
+    for path in ("/", "/sco", "/sco/arms_deals", "/sco/members/TJK", "/sco/deliveries_by_year"):
+        footer = get(served, path).split('<footer class="ft">')[1]
+        assert f"<strong>{html.escape(pkg.descriptor['title'])}</strong>, version {pkg.version}" in footer, path
+        assert 'href="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0</a>' in footer
+        assert 'href="/sco/sources">sources table</a>' in footer and "<code>source_ids</code>" in footer
+        # the essay is named once, as where the project began, never as the data's source
+        assert "Data source" not in footer and footer.count("Mark N. Katz") == 1
+        assert "Origin: the project began from Mark N. Katz" in footer
+
+
+def test_home_lists_every_table_and_every_query_and_no_internals(served):
+    pkg = load_package(served["package"])
+    for path in ("/", "/sco"):
+        page = html.unescape(get(served, path))
+        for res in pkg.resources:
+            assert f'href="/sco/{res.name}">{res.descriptor["title"]}</a>' in page, (path, res.name)
+            assert " ".join(res.descriptor["description"].split()) in page
+        for q in QUERIES:
+            assert f'href="/sco/{q.name}">{q.title}</a>' in page and q.description in page
+        assert "hidden table" not in page and "_fts" not in page and "_package" not in page
+        assert "_status_spells" not in page and "the canned queries below" not in page
 
 
 def test_table_page_describes_every_column(served):
@@ -187,7 +324,8 @@ def test_table_page_describes_every_column(served):
 
 def test_booleans_show_as_true_false_and_sources_as_links(served):
     page = get(served, "/sco/georgia_positions/RUS")
-    assert '<td class="col-recognized_abkhazia type-int">true</td>' in page
+    assert '<tr class="col-recognized_abkhazia">' in page
+    assert page.split('<tr class="col-recognized_abkhazia">')[1].split("</tr>")[0].endswith("<td>true</td>\n    ")
     page = get(served, "/sco/members")
     assert ">true</td>" in page and ">false</td>" in page
     assert ">1</td>" not in page.split("<tbody>")[1].split("</tbody>")[0].replace('"', "")
@@ -200,6 +338,47 @@ def test_booleans_show_as_true_false_and_sources_as_links(served):
 def test_a_key_that_is_a_country_code_links_to_the_country(served):
     page = get(served, "/sco/members/CHN")
     assert '<a href="/sco/countries/CHN">China</a>' in page
+
+
+def test_a_row_page_is_label_and_value_with_a_name_beside_every_code(served):
+    page = get(served, "/sco/arms_deals/rus-chn-s400-2014")
+    assert '<table class="sco-record">' in page and '<table class="rows-and-columns">' not in page
+    assert '<a href="/sco/countries/RUS">Russia</a> <code class="sco-code">RUS</code>' in page
+    assert '<a href="/sco/countries/CHN">China</a> <code class="sco-code">CHN</code>' in page
+    assert ('<th scope="row">supplier_iso3<span class="sco-what">The supplying state (ISO 3166-1 alpha-3).</span>'
+            in page)
+    participant = get(served, "/sco/exercise_participants/zapad-2021,IND")
+    assert "<h1>Zapad-2021, India (zapad-2021, IND)</h1>" in participant
+    assert '<a href="/sco/military_exercises/zapad-2021">Zapad-2021</a>' in participant
+    member = get(served, "/sco/members/TJK")
+    assert '<a href="/sco/summits/2001-shanghai">2001-shanghai</a>' in member  # a code without a name links
+    assert "empty: unknown or not applicable" in member  # left_date
+    # long text is whole on the row's page, cut (by the stylesheet) only in the table
+    notes = next(r["notes"] for r in csv_rows(served["package"], "members") if r["iso3"] == "TJK")
+    assert notes in html.unescape(member)
+    assert 'class="sco-long"' in get(served, "/sco/members")
+
+
+def test_year_facets_are_in_year_order(served):
+    page = get(served, "/sco/arms_deals")
+    facet = page.split('id="facet-order_year"')[1].split("</ul>")[0]
+    import re
+
+    years = [int(y) for y in re.findall(r">(\d{4})</a>", facet)]
+    expected = sorted({int(r["order_year"]) for r in csv_rows(served["package"], "arms_deals")})
+    assert years == expected
+
+
+def test_column_descriptions_fold_away_above_the_table(served):
+    page = get(served, "/sco/arms_deals")
+    assert '<details class="sco-columns">' in page
+    assert page.index('<details class="sco-columns">') < page.index('<table class="rows-and-columns">')
+
+
+def test_the_stylesheet_is_served(served):
+    css = get(served, "/-/sco-data.css")
+    assert ".sco-long" in css and "line-clamp" in css
+    assert 'href="/-/sco-data.css"' in get(served, "/")
 
 
 # --------------------------------------------------------------------------- the command
@@ -223,6 +402,7 @@ def test_datasette_runs_immutable_read_only_on_loopback(tmp_path):
     assert "--root" not in args and "--static" not in args and "--crossdb" not in args
     assert "allow_download" in args and args[args.index("allow_download") + 1] == "off"
     assert args[args.index("--plugins-dir") + 1] == str(serve.PLUGINS_DIR)
+    assert args[args.index("--template-dir") + 1] == str(serve.TEMPLATES_DIR)
 
 
 def test_built_when_missing_and_again_when_stale(sample, tmp_path, monkeypatch):
@@ -269,26 +449,51 @@ def test_metadata_is_derived_from_the_descriptor(sample):
     for res in pkg.resources:
         assert set(tables[res.name]["columns"]) == set(res.field_names)
     plugin = meta["plugins"]["sco-data"]
+    assert plugin["package"]["version"] == pkg.version and plugin["package"]["sources_table"] == "sources"
+    assert plugin["table_order"] == [r.name for r in pkg.resources]
+    assert plugin["labels"]["arms_deals"]["supplier_iso3"] == {"table": "countries", "column": "iso3", "label": "name"}
+    assert "notes" in plugin["long_text"]["members"]
+    assert plugin["year_facets"]["observers"] == ["start_year", "end_year"]
+    assert plugin["query_keys"]["deal_id"] == "arms_deals" and "iso3" not in plugin["query_keys"]
+    assert tables["observers"]["facet_size"] == "max"
     assert plugin["booleans"]["members"] == ["founding_member", "shanghai_five_member"]
     assert plugin["source_lists"]["summits"] == ["source_ids"]
     assert plugin["key_links"]["members"] == {"iso3": {"table": "countries", "column": "iso3", "label": "name"}}
     # The sample has every table the queries read, arms_deliveries included.
     assert set(meta["databases"]["sco"]["queries"]) == {q.name for q in QUERIES}
+    for q in QUERIES:
+        entry = meta["databases"]["sco"]["queries"][q.name]
+        assert entry["params"] == [p.name for p in q.params] and entry["hide_sql"] is True
+    assert serve.metadata(pkg, None, ["_status_spells"])["databases"]["sco"]["tables"]["_status_spells"] == {
+        "hidden": True}
+    assert "source" not in meta  # the footer credits the package; the essay is its origin, not its source
 
 
 def test_canned_queries_run_on_the_exported_sqlite(tmp_path):
-    """Every query, on the repository's own export, with and without its parameters."""
+    """Every query, on the repository's own export, with its parameters empty, and refusing a value
+    of the wrong kind inside SQLite itself, so that no rows can come from it."""
     import sqlite3
 
+    from sco_data import queries
     from sco_data.export import export_package
 
     pkg = load_package(copy_package(ROOT, tmp_path / "pkg"))
     export_package(pkg, tmp_path / "out", ["sqlite"])
-    con = sqlite3.connect(tmp_path / "out" / "sco.sqlite")
+    con = queries.connect(tmp_path / "out" / "sco.sqlite")
     for q in QUERIES:
-        assert set(q.params) <= {"date", "from_year", "to_year", "supplier", "recipient", "status"}
-        con.execute(q.sql, {p: "" for p in q.params}).fetchall()
+        assert q.params and q.sql.startswith("WITH params AS (")
+        checked, rows = queries.run(con, q)
+        assert checked.ok and rows, q.name
+        for p in q.params:
+            # in SQLite itself, whoever runs the SQL: no rows
+            assert con.execute(q.sql, {**{o.name: "" for o in q.params}, p.name: "no such value!"}).fetchall() == []
+            checked, rows = queries.run(con, q, {p.name: "no such value!"})
+            assert not checked.ok and rows == [] and checked.problems[0].startswith(p.label + ": ")
     con.close()
+    # the export itself is left as the exporter wrote it
+    raw = sqlite3.connect(tmp_path / "out" / "sco.sqlite")
+    assert not raw.execute("SELECT name FROM sqlite_master WHERE name = '_status_spells'").fetchall()
+    raw.close()
 
 
 def test_serve_help_names_the_defaults():

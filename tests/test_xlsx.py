@@ -12,6 +12,7 @@ import pytest
 
 from sco_data.descriptor import load_package
 from sco_data.export import xlsx
+from sco_data.export.xlsx import printing
 from sco_data.read import read_package
 
 
@@ -106,7 +107,7 @@ def test_sensible_column_widths(workbook):
     widths = {ws.cell(1, c).value: ws.column_dimensions[ws.cell(1, c).column_letter].width
               for c in range(1, ws.max_column + 1)}
     assert widths["title"] > widths["kind"] >= len("kind")
-    assert max(widths.values()) <= xlsx.MAX_WIDTH
+    assert max(widths.values()) <= printing.MAX_WRAP
 
 
 def test_properties_carry_version_licence_and_the_created_date(workbook):
@@ -292,7 +293,7 @@ def test_booleans_are_true_false_everywhere(workbook, sample):
 
 def test_long_text_wraps_in_sensible_widths_and_tall_enough_rows(sample, tmp_path):
     summits = sample / "data" / "summits.csv"
-    long_note = "A long note that goes on " * 12
+    long_note = "A long note that goes on " * 8  # long, but no paragraph: it prints
     summits.write_text(summits.read_text(encoding="utf-8").replace("multi\nline note", long_note.strip()),
                        encoding="utf-8")
     pkg, tables = typed_tables(sample)
@@ -302,9 +303,9 @@ def test_long_text_wraps_in_sensible_widths_and_tall_enough_rows(sample, tmp_pat
     notes = row["notes"]
     assert notes.alignment.wrap_text
     width = ws.column_dimensions[notes.column_letter].width
-    assert width == xlsx.WRAP_WIDTH
-    # about 300 characters in a column 50 wide: four lines or more, each 15 points
-    assert ws.row_dimensions[notes.row].height >= 4 * 15
+    assert printing.MIN_WRAP <= width <= printing.MAX_WRAP
+    # a note that prints gets rows tall enough for all of it, each line 15 points
+    assert ws.row_dimensions[notes.row].height >= xlsx.lines_of(notes.value, width) * 15 > 15
     assert not row["city"].alignment.wrap_text
     for sheet in wb.worksheets:
         for letter, dim in sheet.column_dimensions.items():
@@ -319,6 +320,85 @@ def test_print_setup_landscape_one_page_wide_header_repeated(workbook):
         if ws.title != "About":
             assert ws.print_title_rows == "$1:$1", ws.title
         assert "page &P of &N" in ws.oddFooter.center.text
+
+
+LETTER_LANDSCAPE_PT = 11 * 72  # the narrower of Letter (11 in) and A4 (297 mm) in landscape
+
+
+def print_scale(ws) -> float:
+    """The scale a spreadsheet program prints a sheet at, fitting its print area one page wide:
+    the page's width between the margins over the width of the printed columns (pixels at 96 dpi,
+    Excel's rule for 11-point Calibri, as points)."""
+    from openpyxl.utils import column_index_from_string
+
+    area = ws.print_area
+    last = area.split(":")[1].lstrip("$").rstrip("0123456789$") if area else None
+    count = column_index_from_string(last) if last else ws.max_column
+    letters = [ws.cell(1, c).column_letter for c in range(1, count + 1)]
+    content = sum((7 * (ws.column_dimensions[x].width or 8.43) + 5) * 0.75 for x in letters)
+    page = LETTER_LANDSCAPE_PT - 72 * (ws.page_margins.left + ws.page_margins.right)
+    return min(1.0, page / content)
+
+
+def test_every_sheet_prints_at_sixty_percent_or_more(repo_package, tmp_path):
+    """On the repository's own data: each printed sheet fits one page wide at 60% or more on
+    Letter (and so on A4) landscape; what is left out of the print stands at its right; the
+    derived panel is hidden, with no print area, so that no program prints it by default."""
+    from sco_data.derived import is_derived
+
+    pkg, tables = typed_tables(repo_package)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    derived = {r.name for r in pkg.resources if is_derived(r)}
+    assert derived == {"sco_status_years"}
+    for ws in wb.worksheets:
+        if ws.title in derived:
+            assert ws.sheet_state == "hidden" and not ws.print_area
+            continue
+        assert ws.sheet_state == "visible"
+        assert print_scale(ws) >= printing.MIN_SCALE, (ws.title, print_scale(ws))
+        assert ws.page_margins.top >= ws.page_margins.header + 0.3  # the page header clear of the rows
+    # arms_deals prints its key columns: codes, names, what, when and how many; its notes and the
+    # link to the first source stand after them, out of the print, and are in the sheet all the same
+    deals = wb["arms_deals"]
+    from openpyxl.utils import column_index_from_string
+
+    printed = column_index_from_string(deals.print_area.split(":")[1].lstrip("$").rstrip("0123456789$"))
+    heads = [c.value for c in deals[1]]
+    shown = heads[:printed]
+    assert {"deal_id", "supplier_name", "recipient_name", "designation", "order_year", "quantity_delivered",
+            "status"} <= set(shown)
+    assert "notes" not in shown and "first_source" not in shown and "notes" in heads
+    assert wb["sources"].cell(1, wb["sources"].max_column).value == "url"  # links do not wrap: not printed
+    # a row of a sheet whose notes do not print is not made tall by them
+    notes_col = heads.index("notes") + 1
+    tall = [r for r in range(2, deals.max_row + 1)
+            if (deals.row_dimensions[r].height or 15) > 2 * 15 and deals.cell(r, notes_col).value]
+    assert len(tall) < deals.max_row / 4
+
+
+def test_the_about_sheet_says_how_the_workbook_prints(repo_package, tmp_path):
+    pkg, tables = typed_tables(repo_package)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows(max_col=2) if r[0].value}
+    assert "at 60% of its size or more on A4 or Letter" in about["Printing"]
+    assert "sco_status_years is hidden" in about["Printing"]
+    assert wb.sheetnames[:2] == ["About", "Columns"]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice") or not __import__("shutil").which("pdfinfo"),
+                    reason="LibreOffice (soffice) and poppler (pdfinfo) are not installed: the rendering is optional")
+def test_libreoffice_prints_the_workbook_on_sixty_pages_or_fewer(repo_package, tmp_path):
+    """Where LibreOffice is installed: render the repository's workbook to PDF and count its pages."""
+    import re
+    import subprocess
+
+    pkg, tables = typed_tables(repo_package)
+    path = xlsx.write(pkg, tables, tmp_path / "out")[0]
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "sco.pdf")], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 60
 
 
 def test_source_ids_link_to_the_rows_of_the_sources_sheet(workbook):
@@ -353,7 +433,7 @@ def test_nothing_spills_on_the_about_sheet(workbook):
             if len(cell.value) <= width:
                 continue
             assert cell.alignment.wrap_text, cell.coordinate
-            needed = xlsx._lines(cell.value, width) * xlsx.LINE_HEIGHT
+            needed = xlsx.lines_of(cell.value, width) * xlsx.LINE_HEIGHT
             assert ws.row_dimensions[cell.row].height >= needed, cell.coordinate
     assert ws.column_dimensions["B"].width >= 60
 

@@ -1,7 +1,8 @@
 """How `sco-data serve` shows cells: booleans as true/false, and each id of a source list as a link
-to its row in the sources table, in tables, rows and query results alike; and, on a row's page, a
-primary key that is also a foreign key (members.iso3) as a link to the row it refers to, with that
-row's name, which Datasette does not do by itself.
+to its row in the sources table, in tables, rows and query results alike; a primary key that is
+also a foreign key (members.iso3) as a link to the row it refers to, with that row's name, which
+Datasette does not do by itself; and long free text (notes, descriptions) in a block of readable
+width, which a table cuts after a few lines (the stylesheet does) and a row's page shows whole.
 
 What to change is named in the metadata that sco_data.serve writes from the descriptor
 (plugins -> sco-data): the boolean and source-list columns of each table. In a query's results,
@@ -18,6 +19,7 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 PLUGIN = "sco-data"
+LONG_TEXT = 80  # characters: longer free text gets a block of readable width
 
 
 def _config(datasette) -> dict:
@@ -42,6 +44,10 @@ def render_cell(row, value, column, table, database, datasette):
     target = ((config.get("key_links") or {}).get(table) or {}).get(column) if table else None
     if target and isinstance(value, str):
         return _key_link(datasette, database, target, value)
+    linked = (config.get("query_keys") or {}).get(column) if table is None else None
+    if linked and isinstance(value, str):
+        href = datasette.urls.row(database, linked, tilde_encode(value))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     sources = config.get("source_table")
     if sources and isinstance(value, str) and value.startswith("[") and _is(config, "source_lists", column, table):
         try:
@@ -54,8 +60,20 @@ def render_cell(row, value, column, table, database, datasette):
             f'<a href="{escape(datasette.urls.row(database, sources["table"], tilde_encode(i)))}">{escape(i)}</a>'
             for i in ids
         ]
+        if table is not None and len(ids) > 2:
+            return Markup(f'<div class="sco-sources">{"; ".join(links)}</div>')
         return Markup("; ".join(links))
+    if (isinstance(value, str) and len(value) > LONG_TEXT and not value.startswith(("http://", "https://"))
+            and _long(config, column, table)):
+        return Markup(f'<div class="sco-long">{escape(value)}</div>')
     return None
+
+
+def _long(config: dict, column: str, table: str | None) -> bool:
+    """Free text of a table (its row page shows it whole), or any long text of a query's results."""
+    if table is None:
+        return True
+    return column in (config.get("long_text") or {}).get(table, [])
 
 
 def _key_link(datasette, database, target: dict, value: str):
