@@ -58,7 +58,7 @@ def read_reference(path: Path) -> list[dict]:
         if len(row) != len(COLUMNS) or not all(row):
             raise DocsError(f"{REFERENCE.as_posix()}:{line}: expected {','.join(COLUMNS)}, each set, got "
                             f"{','.join(row)}")
-        r = dict(zip(COLUMNS, row))
+        r = dict(zip(COLUMNS, row, strict=True))
         if r["vote"] not in VOTE_VALUES:
             raise DocsError(f"{REFERENCE.as_posix()}:{line}: vote {r['vote']} is not one of {', '.join(VOTE_VALUES)}")
         key = (r["resolution"], r["iso3"], r["source_id"])
@@ -169,7 +169,8 @@ def reconciliation_md(pkg, tables: dict, generated_by: str) -> str:
     lines += ["", "## Differences", ""]
     diffs = [(c, o) for c in compared for o in c["differ"]]
     if diffs:
-        lines += ["| Resolution | State | Our vote (source) | Second source says | Reason |", "| --- | --- | --- | --- | --- |"]
+        lines += ["| Resolution | State | Our vote (source) | Second source says | Reason |",
+                  "| --- | --- | --- | --- | --- |"]
         for c, o in diffs:
             lines.append(f"| {c['resolution']} | {names.get(c['iso3'], c['iso3'])} ({c['iso3']}) | `{c['vote']}` "
                          f"({', '.join(c['source_ids'] or [])}) | `{o['vote']}` (`{o['source_id']}`) | "
