@@ -125,7 +125,30 @@ ORDER BY g.sco_status_2008, c.name
     ("georgia_positions", "countries"),
 )
 
-QUERIES = (STATUS_ON_DATE, EXERCISES, DELIVERIES, GEORGIA)
+UN_VOTES = Query(
+    "un_votes_by_state",
+    "A state's votes in the General Assembly on Georgia and Ukraine",
+    "How a state voted, resolution by resolution, on the yearly resolution on Georgia's displaced "
+    "persons and on Ukraine's territorial integrity, beside Russia's vote. State: an ISO 3166 alpha-3 "
+    "code (empty: every state with a sourced vote); topic: georgia_idp or ukraine_territorial_integrity "
+    "(empty: both). A state whose vote no source gives has no row (see the coverage table in the "
+    "docs); roll_call says whether a full roll call was found.",
+    """
+SELECT r.date, r.resolution, r.topic, v.iso3, c.name, v.vote, rus.vote AS russia_vote,
+       CASE WHEN rus.vote IS NULL THEN NULL WHEN v.vote = rus.vote THEN 1 ELSE 0 END AS with_russia,
+       r.yes, r.no, r.abstain, r.roll_call, v.source_ids
+FROM un_votes v
+JOIN un_resolutions r ON r.resolution = v.resolution
+JOIN countries c ON c.iso3 = v.iso3
+LEFT JOIN un_votes rus ON rus.resolution = v.resolution AND rus.iso3 = 'RUS'
+WHERE (NULLIF(:iso3, '') IS NULL OR v.iso3 = upper(:iso3))
+  AND (NULLIF(:topic, '') IS NULL OR r.topic = lower(:topic))
+ORDER BY r.date, c.name
+""",
+    ("un_votes", "un_resolutions", "countries"),
+)
+
+QUERIES = (STATUS_ON_DATE, EXERCISES, DELIVERIES, GEORGIA, UN_VOTES)
 
 
 def queries_for(table_names) -> list[Query]:

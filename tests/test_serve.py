@@ -129,6 +129,22 @@ def test_canned_query_georgia_positions(served):
     assert observers and {r["sco_status_2008"] for r in observers} == {"observer"}
 
 
+def test_canned_query_un_votes_by_state(served):
+    china = get(served, "/sco/un_votes_by_state.json", _shape="array", iso3="chn", topic="georgia_idp")
+    expected = [r for r in csv_rows(served["package"], "un_votes") if r["iso3"] == "CHN"]
+    resolutions = {r["resolution"]: r for r in csv_rows(served["package"], "un_resolutions")}
+    expected = [r for r in expected if resolutions[r["resolution"]]["topic"] == "georgia_idp"]
+    assert len(china) == len(expected) > 10
+    assert {r["resolution"]: r["vote"] for r in china} == {r["resolution"]: r["vote"] for r in expected}
+    assert [r["date"] for r in china] == sorted(r["date"] for r in china)
+    by_resolution = {r["resolution"]: r for r in china}
+    assert by_resolution["A/RES/76/267"]["vote"] == "no" and by_resolution["A/RES/76/267"]["with_russia"] == 1
+    assert by_resolution["A/RES/75/285"]["russia_vote"] == "no" and by_resolution["A/RES/75/285"]["with_russia"] == 0
+    every = get(served, "/sco/un_votes_by_state.json", _shape="array", _size="max")
+    assert len(every) == len(csv_rows(served["package"], "un_votes"))
+    assert get(served, "/sco/un_votes_by_state.json", _shape="array", iso3="XXX") == []
+
+
 def test_facets_from_enums_and_years(served):
     data = get(served, "/sco/observers.json")
     assert set(data["facet_results"]) == {"status", "start_year", "end_year", "end_reason"}
@@ -286,7 +302,7 @@ def test_canned_queries_run_on_the_exported_sqlite(tmp_path):
     export_package(pkg, tmp_path / "out", ["sqlite"])
     con = sqlite3.connect(tmp_path / "out" / "sco.sqlite")
     for q in QUERIES:
-        assert set(q.params) <= {"date", "from_year", "to_year", "supplier", "recipient", "status"}
+        assert set(q.params) <= {"date", "from_year", "to_year", "supplier", "recipient", "status", "iso3", "topic"}
         con.execute(q.sql, {p: "" for p in q.params}).fetchall()
     con.close()
 
