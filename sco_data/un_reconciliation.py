@@ -196,8 +196,9 @@ def reconciliation_md(pkg, tables: dict, generated_by: str) -> str:
         "",
         f"{len(resolutions)} resolutions × {len(countries)} states of countries = {len(resolutions) * len(countries)} "
         f"cells: {len(votes)} have a sourced vote, {len(gaps)} have none ({len(sco_gaps)} of them of a state that "
-        "held an SCO status on the day). A resolution marked † has no roll call that we found (`roll_call` false): "
-        "only the votes the press names are recorded. In the table, Y yes, N no, A abstain, NV non-voting, "
+        "held an SCO status on the day). A resolution marked † has no complete roll call that adds up to the "
+        "recorded totals (`roll_call` false; its notes in un_resolutions say why), and some have only the votes the "
+        "press names. In the table, Y yes, N no, A abstain, NV non-voting, "
         "a dash no sourced vote; a cell in bold is a state that held an SCO status (member, observer, dialogue "
         "partner or partner) on the day of the vote.",
         "",

@@ -102,8 +102,8 @@ def un_vote_sco_states(tables: Tables) -> Iterator[Problem]:
     """Every state that was an SCO member, observer, dialogue partner or partner on the day of a
     roll-call vote (a resolution whose roll_call is true) has a row of un_votes for it, its status
     taken from members and observers as everywhere else (sco_data.status). The votes of the SCO's
-    own states are what the table is for. A resolution of which no roll call was found (roll_call
-    false) has only the votes the press names; its gaps are shown in the coverage table of
+    own states are what the table is for. A resolution without a complete roll call (roll_call
+    false) has only the votes its sources give; its gaps are shown in the coverage table of
     docs/un-votes-reconciliation.md instead, as are those of the states without an SCO status, so
     that a state added to countries does not make the package invalid until its votes are
     entered."""
