@@ -6,6 +6,9 @@ see derived.py), the codebook (docs/data-dictionary.md, see dictionary.py), the 
 (docs/cow-reconciliation.md, see cow.py, when reference/cow_igo_sco.csv is beside the descriptor),
 the comparison with the SIPRI trade register (docs/sipri-reconciliation.md, see sipri.py, when
 reference/sipri/ is beside the descriptor),
+the comparison of the General Assembly votes with a second record and their coverage
+(docs/un-votes-reconciliation.md, see un_reconciliation.py, when reference/un_votes_second_record.csv
+is there),
 the generated blocks of the README and the version lines of CITATION.cff. `write_docs` writes those
 that changed; `stale_docs` lists them without writing. The same descriptor and data always give the
 same bytes. What the docs say of the package (licence, citation, release date) comes from facts.py.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import checks, cli_reference, cow, sipri
+from . import checks, cli_reference, cow, sipri, un_reconciliation
 from .atomic import write_atomic
 from .descriptor import Package
 from .dictionary import data_dictionary, md_cell
@@ -136,6 +139,9 @@ def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = 
         files[out / cow.OUTPUT] = cow.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
     if (pkg.base_dir / sipri.EXTRACT).is_file() and sipri.DEALS in tables:
         files[out / sipri.OUTPUT] = sipri.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
+    if (pkg.base_dir / un_reconciliation.REFERENCE).is_file() and un_reconciliation.VOTES in tables:
+        files[out / un_reconciliation.OUTPUT] = un_reconciliation.reconciliation_md(pkg, tables, GENERATED_BY).encode(
+            "utf-8")
     readme = pkg.base_dir / README
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

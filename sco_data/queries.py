@@ -229,7 +229,41 @@ ORDER BY g.sco_status_2008, c.name
     _georgia_heading,
 )
 
-QUERIES = (STATUS_ON_DATE, EXERCISES, DELIVERIES, GEORGIA)
+def _un_votes_heading(shown: dict) -> str:
+    who = shown.get("iso3") or "Every state"
+    what = {"georgia_idp": "on Georgia's displaced persons",
+            "ukraine_territorial_integrity": "on Ukraine's territorial integrity"}.get(shown.get("topic"),
+                                                                                       "on Georgia and Ukraine")
+    return f"{who}: votes in the General Assembly {what}, beside Russia's"
+
+
+UN_VOTES = Query(
+    "un_votes_by_state",
+    "A state's votes in the General Assembly on Georgia and Ukraine",
+    "How a state voted, resolution by resolution, on the yearly resolution on Georgia's displaced "
+    "persons and on Ukraine's territorial integrity, beside Russia's vote. State: an ISO code or an "
+    "English name (empty: every state with a sourced vote); topic: georgia_idp or "
+    "ukraine_territorial_integrity (empty: both). A state whose vote no source gives has no row (see "
+    "the coverage table in the docs); roll_call says whether a full roll call was found.",
+    """
+SELECT r.date, r.resolution, r.topic, v.iso3, c.name, v.vote, rus.vote AS russia_vote,
+       CASE WHEN rus.vote IS NULL THEN NULL WHEN v.vote = rus.vote THEN 1 ELSE 0 END AS with_russia,
+       r.yes, r.no, r.abstain, r.roll_call, v.source_ids
+FROM un_votes v
+JOIN un_resolutions r ON r.resolution = v.resolution
+JOIN countries c ON c.iso3 = v.iso3
+CROSS JOIN params p
+LEFT JOIN un_votes rus ON rus.resolution = v.resolution AND rus.iso3 = 'RUS'
+WHERE (p.iso3 IS NULL OR v.iso3 = p.iso3)
+  AND (p.topic IS NULL OR r.topic = p.topic)
+ORDER BY r.date, c.name
+""",
+    ("un_votes", "un_resolutions", "countries"),
+    (Param("iso3", STATE, "State"), Param("topic", one_of("georgia_idp", "ukraine_territorial_integrity"), "Topic")),
+    _un_votes_heading,
+)
+
+QUERIES = (STATUS_ON_DATE, EXERCISES, DELIVERIES, GEORGIA, UN_VOTES)
 
 
 def queries_for(table_names) -> list[Query]:

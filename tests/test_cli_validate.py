@@ -33,7 +33,7 @@ def test_valid_sample(sample):
     result = run(str(sample))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 11 tables, 180 rows, valid\n"
+    assert result.stderr == f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 13 tables, 194 rows, valid\n"
 
 
 def test_default_is_the_repository_package():
@@ -65,7 +65,7 @@ def test_bad_input(sample, case: Case):
     result = run(str(sample))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == case.expected
-    assert result.stderr == (f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 11 tables, {_rows(result)} rows, "
+    assert result.stderr == (f"sco-data-sample 0.1.0 ({sample / 'datapackage.json'}): 13 tables, {_rows(result)} rows, "
                              f"invalid: {len(case.expected)} error(s)\n")
 
 

@@ -242,6 +242,27 @@ def test_query_pages_open_on_the_question_and_the_answer(served):
     assert 'href="/sco/arms_deals/rus-chn-su35-2015"' in page
 
 
+def test_canned_query_un_votes_by_state(served):
+    china = get(served, "/sco/un_votes_by_state.json", _shape="array", iso3="chn", topic="georgia_idp")
+    expected = [r for r in csv_rows(served["package"], "un_votes") if r["iso3"] == "CHN"]
+    resolutions = {r["resolution"]: r for r in csv_rows(served["package"], "un_resolutions")}
+    expected = [r for r in expected if resolutions[r["resolution"]]["topic"] == "georgia_idp"]
+    assert len(china) == len(expected) > 10
+    assert {r["resolution"]: r["vote"] for r in china} == {r["resolution"]: r["vote"] for r in expected}
+    assert [r["date"] for r in china] == sorted(r["date"] for r in china)
+    by_resolution = {r["resolution"]: r for r in china}
+    assert by_resolution["A/RES/76/267"]["vote"] == "no" and by_resolution["A/RES/76/267"]["with_russia"] == 1
+    assert by_resolution["A/RES/75/285"]["russia_vote"] == "no" and by_resolution["A/RES/75/285"]["with_russia"] == 0
+    every = get(served, "/sco/un_votes_by_state.json", _shape="array", _size="max")
+    assert len(every) == len(csv_rows(served["package"], "un_votes"))
+    [message] = refused(served, "un_votes_by_state", iso3="XXX")
+    assert "XXX" in message
+    [message] = refused(served, "un_votes_by_state", topic="georgia")
+    assert "is not one of: georgia_idp, ukraine_territorial_integrity" in message
+    page = html.unescape(get(served, "/sco/un_votes_by_state", iso3="China", topic="georgia_idp"))
+    assert "<h1>China: votes in the General Assembly on Georgia's displaced persons, beside Russia's</h1>" in page
+
+
 def test_facets_from_enums_and_years(served):
     data = get(served, "/sco/observers.json")
     assert set(data["facet_results"]) == {"status", "start_year", "end_year", "end_reason"}

@@ -2,7 +2,8 @@
 
 - metadata.py: the descriptor lint (`metadata-*`);
 - constraints.py, text.py, keys.py: the checks of each typed table, in the order they run;
-- rules.py: the cross-table rules of the contract.
+- rules.py: the cross-table rules of the contract;
+- un_votes.py: the cross-table rules of the General Assembly votes (un_resolutions, un_votes).
 
 Each check keeps its name, its doc and its bad-input cases beside it; the tests run the cases, and
 `sco-data docs` writes the README's list of rules and docs/rules.md from the registry.
@@ -11,7 +12,7 @@ Each check keeps its name, its doc and its bad-input cases beside it; the tests 
 from __future__ import annotations
 
 # Importing a family registers its checks; within a kind they run in this order.
-from . import constraints, keys, metadata, rules, text  # noqa: F401
+from . import constraints, keys, metadata, rules, text, un_votes  # noqa: F401
 from .registry import (
     CHECKS,
     DESCRIPTOR,
