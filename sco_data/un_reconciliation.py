@@ -31,6 +31,10 @@ SHORT = {"yes": "Y", "no": "N", "abstain": "A", "non_voting": "NV"}
 
 # Why a second source gives another vote than ours, by (resolution, iso3, source_id).
 REASONS: dict[tuple[str, str, str], str] = {
+    ("A/RES/73/298", "ARM", "kavkazuzel-armenia-abstains-georgia-idp-2019"): (
+        "The Caucasian Knot reports that Armenia abstained for the first time; the UN Digital Library voting "
+        "record, whose roll call adds up to the recorded totals, has Armenia among the members that did not "
+        "vote. We follow the UN record."),
     ("A/RES/78/283", "CHN", "newsam-un-ga-georgia-idp-2024"): (
         "News.am counts the 52 states that did not vote yes or no as states that 'did not participate' and "
         "puts China among them; the UN record names China among the states abstaining. We follow the UN record."),
