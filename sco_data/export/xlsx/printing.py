@@ -14,12 +14,20 @@ A table sheet is printed at a readable size by choosing what prints and how wide
   header wraps), and the wrapped text shares what is left, in proportion to its length.
 - A row is as tall as its printed text needs, and shows PARAGRAPH_LINES line of a
   paragraph column: select the cell (or widen the row) to read it whole.
+
+Some tables are not read on paper, and are left out of the default print (`not_printed`): the
+derived country-year panel; the sources table, a bibliography of a thousand rows read on screen by
+following a row's first_source link; and un_votes, one row per resolution and state, which prints
+as the matrix of votes.py instead. Each is a hidden sheet with no print area (LibreOffice prints a
+hidden sheet that has one); the About sheet names them and says how to show and print them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ... import guide
+from ...derived import is_derived
 from .cells import MAX_WIDTH
 
 MIN_SCALE = 0.6
@@ -32,6 +40,21 @@ MIN_WRAP = 16  # the narrowest a printed column of wrapped text gets
 MIN_ROOM = 28  # below this much room a column, the longest wrapped text is left out of the print
 MAX_WRAP = 90  # the widest
 MARGIN_SIDES, MARGIN_ENDS, MARGIN_HEADER = 0.4, 0.6, 0.2  # inches: the page header clear of the first row
+
+
+def not_printed(pkg, summarized: dict[str, str]) -> dict[str, str]:
+    """The tables left out of the default print, each with the reason the About sheet gives.
+    summarized: the tables that print as a summary sheet instead, with that sheet's name."""
+    sources = guide.sources_table(pkg)
+    out = {}
+    for res in pkg.resources:
+        if is_derived(res):
+            out[res.name] = "derived from the other tables, one row per state and year"
+        elif sources is not None and res.name == sources[0].name:
+            out[res.name] = "the bibliography, read on screen by following a row's first_source link"
+        elif res.name in summarized:
+            out[res.name] = f"one row per vote: it prints as the summary on the {summarized[res.name]} sheet"
+    return out
 
 
 def column_px(width: float) -> float:
