@@ -339,14 +339,14 @@ LETTER_LANDSCAPE_PT = 11 * 72  # the narrower of Letter (11 in) and A4 (297 mm) 
 def print_scale(ws) -> float:
     """The scale a spreadsheet program prints a sheet at, fitting its print area one page wide:
     the page's width between the margins over the width of the printed columns (pixels at 96 dpi,
-    Excel's rule for 11-point Calibri, as points)."""
+    the wider of Excel's and LibreOffice's measure of 11-point Calibri, as points)."""
     from openpyxl.utils import column_index_from_string
 
     area = ws.print_area
     last = area.split(":")[1].lstrip("$").rstrip("0123456789$") if area else None
     count = column_index_from_string(last) if last else ws.max_column
     letters = [ws.cell(1, c).column_letter for c in range(1, count + 1)]
-    content = sum((7 * (ws.column_dimensions[x].width or 8.43) + 5) * 0.75 for x in letters)
+    content = sum((printing.PX_PER_WIDTH * (ws.column_dimensions[x].width or 8.43) + 5) * 0.75 for x in letters)
     page = LETTER_LANDSCAPE_PT - 72 * (ws.page_margins.left + ws.page_margins.right)
     return min(1.0, page / content)
 
@@ -381,6 +381,8 @@ def test_every_sheet_prints_at_sixty_percent_or_more(repo_package, tmp_path):
     assert {"deal_id", "supplier_name", "recipient_name", "designation", "order_year", "quantity_delivered",
             "status"} <= set(shown)
     assert "notes" not in shown and "first_source" not in shown and "notes" in heads
+    # the value, known for few deals, is the first column to leave a page too narrow for the rest
+    assert "value_usd_millions" in heads and "value_usd_millions" not in shown
     assert wb["sources"].cell(1, wb["sources"].max_column).value == "url"  # links do not wrap: not printed
     # a row of a sheet whose notes do not print is not made tall by them
     notes_col = heads.index("notes") + 1
@@ -440,6 +442,21 @@ def test_libreoffice_prints_the_workbook_on_sixty_pages_or_fewer(repo_package, t
     assert not set(per_sheet) & NOT_PRINTED, per_sheet
     assert per_sheet[MATRIX] == 1
     assert set(per_sheet) == set(openpyxl.load_workbook(path, read_only=True).sheetnames) - NOT_PRINTED
+    # The scale LibreOffice chose, read from the pages: the height of the words most pages are
+    # set in (11-point text) against the About sheet's, which prints at full size.
+    boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    heights: dict[str, list[float]] = {}
+    for page in boxes.split("<page ")[1:]:
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+        # the footer: the words on the line of "page n of N", up to "page"
+        at = max(i for i, (_, _, w) in enumerate(words[:-3]) if w == "page" and words[i + 2][2] == "of")
+        sheet = " ".join(w for top, _, w in words[:at] if top == words[at][0]).rstrip(",")
+        common = Counter(round(float(b) - float(a), 2) for a, b, _ in words).most_common(1)[0][0]
+        heights.setdefault(sheet, []).append(common)
+    assert print_scale(openpyxl.load_workbook(path)["About"]) == 1.0
+    full = min(heights["About"])
+    scales = {sheet: min(h) / full for sheet, h in heights.items()}
+    assert all(scale >= printing.MIN_SCALE for scale in scales.values()), scales
 
 
 def test_source_ids_link_to_the_rows_of_the_sources_sheet(workbook):

@@ -10,7 +10,7 @@ from ...descriptor import Package
 from ...facts import citation_text, licence, licence_text, released, summarize
 from .cells import ABOUT_SHEET, BOOLEAN_FORMAT, COLUMNS_SHEET, URL, Styles, height_of, lines_of, set_widths, sheet_ref
 from .columns import description as column_description
-from .printing import MAX_WRAP, PAGE_PX, column_px, page_header, print_setup
+from .printing import MAX_WRAP, PAGE_PX, PX_PER_WIDTH, column_px, page_header, print_setup
 
 
 def hidden_note(hidden: dict[str, str]) -> str:
@@ -61,8 +61,9 @@ def about_sheet(wb, st: Styles, pkg: Package, tables: dict, sheets: dict[str, st
                     "header cell. Columns in grey italics are derived for reading (a country's name beside "
                     "its code) and are not in the CSV files."),
         ("Printing", "Every sheet prints landscape, one page wide, at 60% of its size or more on A4 or Letter, "
-                     "with its header on every page. Web addresses (which do not wrap) and columns of "
-                     "paragraph-long text such as notes stand at the right of their sheet and are left out of "
+                     "with its header on every page. Web addresses (which do not wrap), columns of "
+                     "paragraph-long text such as notes and, where a sheet is too wide, a column empty in most "
+                     "rows (the value of arms deals) stand at the right of their sheet and are left out of "
                      "the print; a row shows the first line of such text: select the cell, or make the row taller, "
                      "to read it whole."),
     ]
@@ -118,7 +119,7 @@ def columns_sheet(wb, st: Styles, pkg: Package, sheets: dict[str, str], layouts:
     heads = ("table", "column", "type", "required", "allowed values", "description")
     # The description takes what the page leaves (printing.PAGE_PX): fewer lines, fewer pages.
     widths = [22, 26, 18, 10, 40]
-    widths.append(float(min(MAX_WRAP, int((PAGE_PX - sum(column_px(w) for w in widths) - 5) / 7))))
+    widths.append(float(min(MAX_WRAP, int((PAGE_PX - sum(column_px(w) for w in widths) - 5) / PX_PER_WIDTH))))
     set_widths(ws, widths)
     print_setup(ws, page_header(pkg))
     ws.freeze_panes = "A2"
