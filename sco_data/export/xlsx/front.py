@@ -82,7 +82,7 @@ def about_sheet(wb, st: Styles, pkg: Package, tables: dict, sheets: dict[str, st
     r += 2
     ws.append([])
     ws.append([st.cell(ws, head, text=True, header=True) for head in ("Sheet", "Description", "Rows")])
-    links = [(COLUMNS_SHEET, "Every column of every sheet: type, required, allowed values, description.", None)]
+    links = [(COLUMNS_SHEET, "Every column of every table sheet: type, required, allowed values, description.", None)]
     for s in summarize(pkg, tables):
         sheet = sheets[s.name]
         description = f"{s.title}. {s.description}" if s.title and s.title != s.name else s.description

@@ -107,6 +107,11 @@ def matrix_sheet(wb, st: Styles, pkg: Package, tables: dict, title: str = MATRIX
 
     line = Side(style="thin", color="BFBFBF")
     grid = Border(left=line, right=line, top=line, bottom=line)
+    # A darker rule down the matrix where a group of states (members, observers, ...) begins.
+    rule = Side(style="medium", color="595959")
+    starts = {k for k in range(1, len(m["now"])) if m["now"][k] != m["now"][k - 1]}
+    edge = [k in starts for k in range(len(m["states"]))]
+    ruled = Border(left=rule, right=line, top=line, bottom=line)
     face = {"name": FONT, "size": 11}
     styles: dict[tuple, object] = {}
 
@@ -155,8 +160,9 @@ def matrix_sheet(wb, st: Styles, pkg: Package, tables: dict, title: str = MATRIX
     longest = max((len(name) for _, name in m["states"]), default=4)
     ws.row_dimensions[names_row].height = min(409.0, round(longest * 6.2 + 12))
     rotated = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
-    ws.append([None] * n_first + [cell(name, ("name",), font=Font(bold=True, **face), alignment=rotated, border=grid)
-                                  for _, name in m["states"]])
+    ws.append([None] * n_first + [cell(name, ("name", edge[k]), font=Font(bold=True, **face), alignment=rotated,
+                                       border=ruled if edge[k] else grid)
+                                  for k, (_, name) in enumerate(m["states"])])
     head_style = {"font": Font(bold=True, **face), "fill": st.header_fill, "border": st.header_border}
     heads = [cell(h, ("head",), alignment=Alignment(vertical="top", wrap_text=True), **head_style)
              for h, _ in FIRST_COLUMNS]
@@ -174,12 +180,14 @@ def matrix_sheet(wb, st: Styles, pkg: Package, tables: dict, title: str = MATRIX
                cell(r["resolution"], ("text",), font=plain, alignment=Alignment(vertical="top")),
                cell(r["topic"], ("text",)),
                cell(r["roll_call"], ("bool",), font=plain, number_format='"TRUE";"TRUE";"FALSE"', alignment=centre)]
-        for iso3, _ in m["states"]:
+        for k, (iso3, _) in enumerate(m["states"]):
             vote = m["votes"].get((r["resolution"], iso3))
             with_status = (r["resolution"], iso3) in m["held"]
+            border = ruled if edge[k] else grid
             if vote is None:
-                row.append(cell(None, ("empty",), border=grid))
+                row.append(cell(None, ("empty", edge[k]), border=border))
                 continue
-            row.append(cell(SHORT.get(vote, vote), ("vote", vote, with_status), font=plain if with_status else grey,
-                            fill=fills.get(vote, PatternFill()), alignment=centre, border=grid))
+            row.append(cell(SHORT.get(vote, vote), ("vote", vote, with_status, edge[k]),
+                            font=plain if with_status else grey, fill=fills.get(vote, PatternFill()), alignment=centre,
+                            border=border))
         ws.append(row)
