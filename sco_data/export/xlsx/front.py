@@ -13,8 +13,9 @@ from .columns import description as column_description
 from .printing import MAX_WRAP, PAGE_PX, PX_PER_WIDTH, column_px, page_header, print_setup
 
 
-def hidden_note(hidden: dict[str, str]) -> str:
-    """What the Printing line says of the sheets left out of the default print."""
+def hidden_note(hidden: dict[str, str], sources: str | None = None) -> str:
+    """What the About sheet says of the sheets left out of the default print; sources: the sheet
+    of the sources table, if any."""
     if not hidden:
         return ""
     listed = "; ".join(f"{sheet} ({why})" for sheet, why in hidden.items())
@@ -24,8 +25,8 @@ def hidden_note(hidden: dict[str, str]) -> str:
             "and in the workbook all the same. To read or print one, right-click a sheet tab and choose Unhide "
             "(Excel) or Show Sheet (LibreOffice), then print it on its own (Print Active Sheet, or Selected "
             "Sheets in LibreOffice): it prints whole, one page wide.")
-    if any(sheet == "sources" for sheet in hidden):
-        text += " The first_source links lead to the sources sheet once it is shown."
+    if sources in hidden:
+        text += f" The first_source links lead to the {sources} sheet once it is shown."
     return text.strip()
 
 
@@ -40,7 +41,8 @@ def about_sheet(wb, st: Styles, pkg: Package, tables: dict, sheets: dict[str, st
     key_width, value_width, rows_width = 22, 90, 10
     set_widths(ws, [key_width, value_width, rows_width])
     print_setup(ws, page_header(pkg), None)
-    hidden_text = hidden_note(hidden)
+    found = guide.sources_table(pkg)
+    hidden_text = hidden_note(hidden, sheets.get(found[0].name) if found else None)
     lic = licence(pkg)
     facts = [
         ("Title", pkg.descriptor.get("title", pkg.name)),

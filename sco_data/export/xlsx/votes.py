@@ -19,11 +19,11 @@ import datetime as dt
 
 from ... import status
 from ...descriptor import Package
-from ...un_reconciliation import SHORT, VOTE_VALUES
+from ...un_reconciliation import COUNTRIES, RESOLUTIONS, SHORT, VOTE_VALUES, VOTES
 from .cells import FONT, LINE_HEIGHT, Styles, ooxml_text, set_widths
 from .printing import page_header, print_setup
 
-VOTES, RESOLUTIONS, COUNTRIES = "un_votes", "un_resolutions", "countries"
+# The tables it is made from are named once, in un_reconciliation.py, with the votes' reconciliation.
 MATRIX_SHEET = "un_votes by state"
 RECONCILIATION = "docs/un-votes-reconciliation.md"
 WORDS = {"yes": "yes", "no": "no", "abstain": "abstain", "non_voting": "non-voting"}
