@@ -383,6 +383,10 @@ def test_every_sheet_prints_at_sixty_percent_or_more(repo_package, tmp_path):
     assert "notes" not in shown and "first_source" not in shown and "notes" in heads
     # the value, known for few deals, is the first column to leave a page too narrow for the rest
     assert "value_usd_millions" in heads and "value_usd_millions" not in shown
+    # where text and a list of sources compete for a crowded page, the text prints
+    summits = [c.value for c in wb["summits"][1]]
+    summits_printed = column_index_from_string(wb["summits"].print_area.split(":")[1].lstrip("$").rstrip("0123456789$"))
+    assert {"outcomes", "notes"} <= set(summits[:summits_printed])
     assert wb["sources"].cell(1, wb["sources"].max_column).value == "url"  # links do not wrap: not printed
     # a row of a sheet whose notes do not print is not made tall by them
     notes_col = heads.index("notes") + 1

@@ -62,12 +62,12 @@ def about_sheet(wb, st: Styles, pkg: Package, tables: dict, sheets: dict[str, st
                     "the values it allows and what it means. The same description is a comment on each "
                     "header cell. Columns in grey italics are derived for reading (a country's name beside "
                     "its code) and are not in the CSV files."),
-        ("Printing", "Every sheet prints landscape, one page wide, at 60% of its size or more on A4 or Letter, "
-                     "with its header on every page. Web addresses (which do not wrap), columns of "
+        ("Printing", "Every sheet that prints does so landscape, one page wide, at 60% of its size or more "
+                     "on A4 or Letter, with its header on every page. Web addresses (which do not wrap), columns of "
                      "paragraph-long text such as notes and, where a sheet is too wide, a column empty in most "
-                     "rows (the value of arms deals) stand at the right of their sheet and are left out of "
-                     "the print; a row shows the first line of such text: select the cell, or make the row taller, "
-                     "to read it whole."),
+                     "rows (the value of arms deals) and the list of source_ids stand at the right of their "
+                     "sheet and are left out of the print; a row shows the first line of such text: select "
+                     "the cell, or make the row taller, to read it whole."),
     ]
     if hidden_text:
         facts.append(("Not printed", hidden_text))

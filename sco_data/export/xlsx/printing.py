@@ -6,8 +6,9 @@ A table sheet is printed at a readable size by choosing what prints and how wide
 - Links (web addresses, and the link to a row's first source) do not wrap in LibreOffice, so a
   printed one is cut; and a column of paragraphs (free text whose values average more than
   PARAGRAPH characters: notes, mostly) would make every printed row a page tall. Where the
-  columns of short values leave less than MIN_ROOM a column of wrapped text, the longest text is
-  left out too, until the rest fits (arms_deals prints its key columns). All these stand at the
+  columns of short values leave less than MIN_ROOM a column of wrapped text, a list (the source
+  ids: the text tells a reader of paper more), then the longest text, is left out too, until the
+  rest fits (arms_deals prints its key columns, summits its outcomes). All these stand at the
   right of the sheet, outside its print area: on screen, in the CSV and in the other exports,
   nothing is left out.
 - Before any text leaves the print for want of room, a column of short values that is empty in
@@ -114,12 +115,13 @@ def plan(columns, values: list[list], layouts: list[tuple[float, bool, bool]]) -
         if not shared or room >= MIN_ROOM * len(shared):
             break
         # Too little room to wrap them all readably: the emptiest sparse column goes out of the
-        # print, else the longest text.
+        # print, else a list (of source ids, say: the text tells a reader of paper more), else the
+        # longest text.
         thin = [i for i in printed if sparse[i]]
         if thin:
             left_out[min(thin, key=lambda i: (filled[i], -i))] = True
         else:
-            left_out[max(shared, key=lambda i: (averages[i], i))] = True
+            left_out[max(shared, key=lambda i: (columns[i].ftype == "list", averages[i], i))] = True
     for i, width in _share(room, {i: max(averages[i], 1.0) for i in shared}).items():
         widths[i] = width
     # Wrapped text outside the print shows its first lines, so that it does not make printed rows tall.
