@@ -46,9 +46,16 @@ def workbook(sample, tmp_path):
     return openpyxl.load_workbook(paths[0])
 
 
+MATRIX = "un_votes by state"
+NOT_PRINTED = {"sources", "un_votes", "sco_status_years"}
+
+
 def test_sheets_about_and_columns_first_then_one_per_table(workbook, sample):
+    """One sheet per table, and the votes matrix right after un_votes."""
     pkg = load_package(sample)
-    assert workbook.sheetnames == ["About", "Columns"] + [r.name for r in pkg.resources]
+    names = [r.name for r in pkg.resources]
+    at = names.index("un_votes") + 1
+    assert workbook.sheetnames == ["About", "Columns"] + names[:at] + [MATRIX] + names[at:]
 
 
 def test_about_sheet_explains_the_package(workbook):
@@ -68,6 +75,8 @@ def test_about_sheet_explains_the_package(workbook):
 
 def test_header_is_bold_and_frozen(workbook):
     for name in workbook.sheetnames[1:]:
+        if name == MATRIX:  # its header stands below a title and notes: see the tests of the matrix
+            continue
         ws = workbook[name]
         assert ws.freeze_panes == "A2"
         assert all(cell.font.b for cell in ws[1])
@@ -317,7 +326,9 @@ def test_print_setup_landscape_one_page_wide_header_repeated(workbook):
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        if ws.title != "About":
+        if ws.title == MATRIX:
+            assert ws.print_title_rows == "$6:$8"  # status groups, names and codes over the votes
+        elif ws.title != "About":
             assert ws.print_title_rows == "$1:$1", ws.title
         assert "page &P of &N" in ws.oddFooter.center.text
 
@@ -328,14 +339,14 @@ LETTER_LANDSCAPE_PT = 11 * 72  # the narrower of Letter (11 in) and A4 (297 mm) 
 def print_scale(ws) -> float:
     """The scale a spreadsheet program prints a sheet at, fitting its print area one page wide:
     the page's width between the margins over the width of the printed columns (pixels at 96 dpi,
-    Excel's rule for 11-point Calibri, as points)."""
+    the wider of Excel's and LibreOffice's measure of 11-point Calibri, as points)."""
     from openpyxl.utils import column_index_from_string
 
     area = ws.print_area
     last = area.split(":")[1].lstrip("$").rstrip("0123456789$") if area else None
     count = column_index_from_string(last) if last else ws.max_column
     letters = [ws.cell(1, c).column_letter for c in range(1, count + 1)]
-    content = sum((7 * (ws.column_dimensions[x].width or 8.43) + 5) * 0.75 for x in letters)
+    content = sum((printing.PX_PER_WIDTH * (ws.column_dimensions[x].width or 8.43) + 5) * 0.75 for x in letters)
     page = LETTER_LANDSCAPE_PT - 72 * (ws.page_margins.left + ws.page_margins.right)
     return min(1.0, page / content)
 
@@ -343,20 +354,22 @@ def print_scale(ws) -> float:
 def test_every_sheet_prints_at_sixty_percent_or_more(repo_package, tmp_path):
     """On the repository's own data: each printed sheet fits one page wide at 60% or more on
     Letter (and so on A4) landscape; what is left out of the print stands at its right; the
-    derived panel is hidden, with no print area, so that no program prints it by default."""
-    from sco_data.derived import is_derived
-
+    derived panel, the sources and un_votes are hidden, with no print area, so that no program
+    prints them by default (LibreOffice prints a hidden sheet that has a print area)."""
     pkg, tables = typed_tables(repo_package)
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
-    derived = {r.name for r in pkg.resources if is_derived(r)}
-    assert derived == {"sco_status_years"}
+    assert MATRIX in wb.sheetnames
+    printed = 0
     for ws in wb.worksheets:
-        if ws.title in derived:
-            assert ws.sheet_state == "hidden" and not ws.print_area
+        if ws.title in NOT_PRINTED:
+            assert ws.sheet_state == "hidden" and not ws.print_area, ws.title
+            assert ws.max_row > 1  # in the workbook all the same
             continue
         assert ws.sheet_state == "visible"
         assert print_scale(ws) >= printing.MIN_SCALE, (ws.title, print_scale(ws))
         assert ws.page_margins.top >= ws.page_margins.header + 0.3  # the page header clear of the rows
+        printed += 1
+    assert printed == len(wb.worksheets) - len(NOT_PRINTED)
     # arms_deals prints its key columns: codes, names, what, when and how many; its notes and the
     # link to the first source stand after them, out of the print, and are in the sheet all the same
     deals = wb["arms_deals"]
@@ -368,6 +381,12 @@ def test_every_sheet_prints_at_sixty_percent_or_more(repo_package, tmp_path):
     assert {"deal_id", "supplier_name", "recipient_name", "designation", "order_year", "quantity_delivered",
             "status"} <= set(shown)
     assert "notes" not in shown and "first_source" not in shown and "notes" in heads
+    # the value, known for few deals, is the first column to leave a page too narrow for the rest
+    assert "value_usd_millions" in heads and "value_usd_millions" not in shown
+    # where text and a list of sources compete for a crowded page, the text prints
+    summits = [c.value for c in wb["summits"][1]]
+    summits_printed = column_index_from_string(wb["summits"].print_area.split(":")[1].lstrip("$").rstrip("0123456789$"))
+    assert {"outcomes", "notes"} <= set(summits[:summits_printed])
     assert wb["sources"].cell(1, wb["sources"].max_column).value == "url"  # links do not wrap: not printed
     # a row of a sheet whose notes do not print is not made tall by them
     notes_col = heads.index("notes") + 1
@@ -381,24 +400,67 @@ def test_the_about_sheet_says_how_the_workbook_prints(repo_package, tmp_path):
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
     about = {r[0].value: r[1].value for r in wb["About"].iter_rows(max_col=2) if r[0].value}
     assert "at 60% of its size or more on A4 or Letter" in about["Printing"]
-    assert "sco_status_years is hidden" in about["Printing"]
+    # Every sheet out of the default print is named, with how to show and print it.
+    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+    assert hidden == NOT_PRINTED
+    for sheet in hidden:
+        assert f"{sheet} (" in about["Not printed"], sheet
+    assert "Unhide (Excel) or Show Sheet (LibreOffice)" in about["Not printed"]
+    assert f"summary on the {MATRIX} sheet" in about["Not printed"]
+    # The list of sheets says the same beside each, and lists the matrix after un_votes.
+    listed = [(r[0].value, r[1].value) for r in wb["About"].iter_rows(max_col=2)
+              if r[0].hyperlink is not None and r[0].hyperlink.location]
+    described = dict(listed)
+    for sheet, description in described.items():
+        assert description.startswith("Hidden, not printed by default.") is (sheet in hidden), sheet
+    names = [sheet for sheet, _ in listed]
+    assert names[names.index("un_votes") + 1] == MATRIX
+    assert "docs/un-votes-reconciliation.md" in described[MATRIX]
     assert wb.sheetnames[:2] == ["About", "Columns"]
 
 
-@pytest.mark.skipif(not __import__("shutil").which("soffice") or not __import__("shutil").which("pdfinfo"),
-                    reason="LibreOffice (soffice) and poppler (pdfinfo) are not installed: the rendering is optional")
+@pytest.mark.skipif(not all(__import__("shutil").which(tool) for tool in ("soffice", "pdfinfo", "pdftotext")),
+                    reason="LibreOffice (soffice) and poppler (pdfinfo, pdftotext) are not installed: the rendering "
+                           "is optional")
 def test_libreoffice_prints_the_workbook_on_sixty_pages_or_fewer(repo_package, tmp_path):
-    """Where LibreOffice is installed: render the repository's workbook to PDF and count its pages."""
+    """Where LibreOffice is installed: render the repository's workbook to PDF, count its pages, and
+    read each page's footer ("<sheet>, page n of N") for the sheets that printed: none of those
+    left out of the default print, and the votes matrix on one page."""
     import re
     import subprocess
+    from collections import Counter
 
     pkg, tables = typed_tables(repo_package)
     path = xlsx.write(pkg, tables, tmp_path / "out")[0]
     profile = tmp_path / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "sco.pdf")], capture_output=True, text=True, check=True).stdout
-    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 60
+    pdf = str(tmp_path / "sco.pdf")
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages <= 60
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    footers = re.findall(rf"(\S[^\n]*?), page \d+ of {pages}", text)
+    per_sheet = Counter(footer.strip() for footer in footers)
+    assert sum(per_sheet.values()) == pages, per_sheet
+    assert not set(per_sheet) & NOT_PRINTED, per_sheet
+    assert per_sheet[MATRIX] == 1
+    assert set(per_sheet) == set(openpyxl.load_workbook(path, read_only=True).sheetnames) - NOT_PRINTED
+    # The scale LibreOffice chose, read from the pages: the height of the words most pages are
+    # set in (11-point text) against the About sheet's, which prints at full size.
+    boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    heights: dict[str, list[float]] = {}
+    for page in boxes.split("<page ")[1:]:
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+        # the footer: the words on the line of "page n of N", up to "page"
+        at = max(i for i, (_, _, w) in enumerate(words[:-3]) if w == "page" and words[i + 2][2] == "of")
+        sheet = " ".join(w for top, _, w in words[:at] if top == words[at][0]).rstrip(",")
+        common = Counter(round(float(b) - float(a), 2) for a, b, _ in words).most_common(1)[0][0]
+        heights.setdefault(sheet, []).append(common)
+    assert print_scale(openpyxl.load_workbook(path)["About"]) == 1.0
+    full = min(heights["About"])
+    scales = {sheet: min(h) / full for sheet, h in heights.items()}
+    assert all(scale >= printing.MIN_SCALE for scale in scales.values()), scales
 
 
 def test_source_ids_link_to_the_rows_of_the_sources_sheet(workbook):
@@ -479,3 +541,116 @@ def test_non_ascii_titles_stay_intact(repo_package, tmp_path):
     wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
     for source_id, title in foreign.items():
         assert row_where(wb["sources"], "source_id", source_id)["title"].value == title
+
+
+# --------------------------------------------------------------------------- the votes matrix
+
+
+def csv_rows(folder, table):
+    import csv
+
+    with (folder / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def matrix_parts(ws):
+    """The matrix sheet read back: its notes, the header row of codes, the names above them, and
+    the rows below."""
+    from sco_data.export.xlsx import votes
+
+    group_row, names_row, head_row = votes.header_rows()
+    notes = [ws.cell(r, 1).value for r in range(1, group_row)]
+    heads = [c.value for c in ws[head_row]]
+    names = [c.value for c in ws[names_row]]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=head_row + 1)]
+    return notes, heads, names, rows, head_row
+
+
+def test_the_votes_matrix_is_un_votes_laid_out(repo_package, tmp_path):
+    """On the repository's data: one row per resolution, one column per state that held an SCO
+    status (as status_on gives it) on the day of some vote; every cell is the vote un_votes gives,
+    and a cell is empty exactly where un_votes has no row."""
+    import datetime as dt
+
+    import sco_data
+
+    pkg, tables = typed_tables(repo_package)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    ws = wb[MATRIX]
+    notes, heads, names, rows, head_row = matrix_parts(ws)
+    assert heads[:4] == ["date", "resolution", "topic", "roll call"]
+    states = heads[4:]
+    resolutions = sorted(csv_rows(repo_package, "un_resolutions"), key=lambda r: (r["date"], r["resolution"]))
+    votes = {(v["resolution"], v["iso3"]): v["vote"] for v in csv_rows(repo_package, "un_votes")}
+
+    held = {}  # (resolution, iso3) -> whether the state held an SCO status that day
+    with_status = set()
+    for r in resolutions:
+        frame = sco_data.status_on(r["date"], package=repo_package)
+        for iso3, status in zip(frame["iso3"], frame["status"], strict=True):
+            if status in ("member", "observer", "dialogue_partner", "partner"):
+                held[(r["resolution"], iso3)] = True
+                with_status.add(iso3)
+    assert sorted(states) == sorted(with_status)
+    assert {"CHN", "RUS", "IND", "IRN", "BLR", "TUR"} <= set(states)
+    country_names = {c["iso3"]: c["name"] for c in csv_rows(repo_package, "countries")}
+    assert names[4:] == [country_names[s] for s in states]
+
+    # the legend, read from the sheet itself
+    legend = {"Y": "yes", "N": "no", "A": "abstain", "NV": "non_voting"}
+    assert "Y yes   N no   A abstain   NV non-voting" in notes[3]
+    assert len(rows) == len(resolutions)
+    seen = 0
+    for r, row in zip(resolutions, rows, strict=True):
+        assert row[0] == dt.datetime.fromisoformat(r["date"])
+        assert row[1:4] == [r["resolution"], r["topic"], r["roll_call"] == "true"]
+        for c, iso3 in enumerate(states, start=5):
+            value = row[c - 1]
+            expected = votes.get((r["resolution"], iso3))
+            assert (legend[value] if value is not None else None) == expected, (r["resolution"], iso3, value)
+            if expected is not None:
+                seen += 1
+                # a vote cast on a day the state held no SCO status is in grey italics
+                cell = ws.cell(head_row + 1 + resolutions.index(r), c)
+                assert cell.font.i is ((r["resolution"], iso3) not in held), (r["resolution"], iso3)
+    assert seen == sum(1 for (_, iso3) in votes if iso3 in states) > 300
+
+
+def test_the_votes_matrix_says_what_it_is(repo_package, tmp_path):
+    pkg, tables = typed_tables(repo_package)
+    wb = openpyxl.load_workbook(xlsx.write(pkg, tables, tmp_path / "out")[0])
+    ws = wb[MATRIX]
+    notes, heads, _, rows, head_row = matrix_parts(ws)
+    text = " ".join(notes)
+    assert notes[0] == "How the states with an SCO status voted in the UN General Assembly"
+    assert "Derived from the un_votes and un_resolutions sheets" in text and "not a table of the package" in text
+    assert "Empty: no source we read gives the vote" in text
+    assert "docs/un-votes-reconciliation.md" in text
+    assert ws.freeze_panes == f"E{head_row + 1}"
+    assert ws.print_area == f"'{MATRIX}'!$A$1:${ws.cell(1, len(heads)).column_letter}${head_row + len(rows)}"
+    assert all(c.font.b for c in ws[head_row] if c.value)
+
+
+def test_no_votes_no_matrix_and_the_matrix_is_no_content(sample, tmp_path, monkeypatch):
+    """A package without un_votes (the releases before it) gets no matrix; and the matrix, being
+    derived, is not what verify --rebuild compares: a workbook with it has the same content as one
+    without."""
+    from conftest import ROOT
+
+    from sco_data.content import content_of, same_content
+    from sco_data.export.xlsx import votes
+
+    snap_pkg, snap_tables = typed_tables(ROOT / "exports" / "0.2.0")
+    old = openpyxl.load_workbook(xlsx.write(snap_pkg, snap_tables, tmp_path / "old")[0])
+    assert MATRIX not in old.sheetnames and "un_votes" not in old.sheetnames
+
+    pkg, tables = typed_tables(sample)
+    fields = {res.name: set(res.field_names) for res in pkg.resources}
+    with_matrix = xlsx.write(pkg, tables, tmp_path / "with")[0].read_bytes()
+    assert set(content_of("sco.xlsx", with_matrix, fields)) == set(fields)
+    monkeypatch.setattr(xlsx, "applies", lambda pkg, tables: False)
+    without = xlsx.write(pkg, tables, tmp_path / "without")[0].read_bytes()
+    assert MATRIX not in openpyxl.load_workbook(tmp_path / "without" / "sco.xlsx").sheetnames
+    assert without != with_matrix
+    assert same_content("sco.xlsx", with_matrix, without, fields)
+    assert votes.applies(pkg, tables)

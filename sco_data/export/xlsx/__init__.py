@@ -9,9 +9,12 @@ itself.
   name, a derived column in grey italics gives that name; beside `source_ids`, `first_source`
   links to the row of the first source in the sources sheet (columns.py). Dates are dates,
   numbers numbers, booleans TRUE/FALSE and web addresses links.
+- *un_votes by state* (votes.py), after un_votes: the General Assembly votes as a matrix, one row
+  per resolution and one column per state with an SCO status, derived from the tables.
 - Printing (printing.py): landscape, one page wide, the header repeated, at 60% or more on A4 or
   Letter; links and paragraph-long text stand at the right of a sheet, outside its print area;
-  the derived panel is a hidden sheet, out of the default print.
+  the derived panel, the sources and un_votes (which prints as its matrix) are hidden sheets, out
+  of the default print, and the About sheet says how to show and print them.
 
 Every text cell is written as text: a value such as '=1+1' stays a string, never a formula.
 
@@ -29,7 +32,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ...derived import is_derived
 from ...descriptor import Package
 from ...facts import authors, licence_note
 from .cells import (
@@ -46,8 +48,9 @@ from .cells import (
 )
 from .columns import sheet_columns, source_rows
 from .front import about_sheet, columns_sheet
-from .printing import MIN_SCALE, page_header
+from .printing import MIN_SCALE, not_printed, page_header
 from .tables import table_sheet
+from .votes import MATRIX_SHEET, VOTES, applies, matrix_sheet
 
 OUTPUT = "sco.xlsx"  # what the export registry expects this writer to create
 __all__ = ["BOOLEAN_FORMAT", "LINE_HEIGHT", "MAX_WIDTH", "MIN_SCALE", "OUTPUT", "WRAP_WIDTH", "lines_of", "write"]
@@ -62,13 +65,24 @@ def write(pkg: Package, tables: dict, out_dir: Path) -> list[Path]:
     wb = Workbook(write_only=True)
     st = Styles()
     sheets = sheet_names([r.name for r in pkg.resources])
-    hidden = [sheets[r.name] for r in pkg.resources if is_derived(r)]
-    about_sheet(wb, st, pkg, tables, sheets, hidden)
+    # The votes matrix, where the package has what it is made from, stands after un_votes.
+    summaries = {}
+    if applies(pkg, tables):
+        name, i, taken = MATRIX_SHEET, 2, {s.lower() for s in sheets.values()}
+        while name.lower() in taken:
+            name, i = f"{MATRIX_SHEET} ~{i}", i + 1
+        summaries[VOTES] = name
+    hidden = not_printed(pkg, summaries)
+    about_sheet(wb, st, pkg, tables, sheets, {sheets[t]: why for t, why in hidden.items()},
+                {sheets[t]: name for t, name in summaries.items()})
     sources = source_rows(pkg, tables, sheets)
     header = page_header(pkg)
-    laid = {res.name: table_sheet(wb, st, pkg, res, tables[res.name], sheets[res.name], sheet_columns(pkg, res),
-                                  tables, sources, header)
-            for res in pkg.resources}
+    laid = {}
+    for res in pkg.resources:
+        laid[res.name] = table_sheet(wb, st, pkg, res, tables[res.name], sheets[res.name], sheet_columns(pkg, res),
+                                     tables, sources, header, hidden=res.name in hidden)
+        if res.name in summaries:
+            matrix_sheet(wb, st, pkg, tables, summaries[res.name])
     # Written last, when each sheet's column order is known, and moved to stand second.
     columns_sheet(wb, st, pkg, sheets, laid)
     wb.move_sheet(COLUMNS_SHEET, -(len(wb.sheetnames) - 2))

@@ -6,26 +6,42 @@ A table sheet is printed at a readable size by choosing what prints and how wide
 - Links (web addresses, and the link to a row's first source) do not wrap in LibreOffice, so a
   printed one is cut; and a column of paragraphs (free text whose values average more than
   PARAGRAPH characters: notes, mostly) would make every printed row a page tall. Where the
-  columns of short values leave less than MIN_ROOM a column of wrapped text, the longest text is
-  left out too, until the rest fits (arms_deals prints its key columns). All these stand at the
+  columns of short values leave less than MIN_ROOM a column of wrapped text, a list (the source
+  ids: the text tells a reader of paper more), then the longest text, is left out too, until the
+  rest fits (arms_deals prints its key columns, summits its outcomes). All these stand at the
   right of the sheet, outside its print area: on screen, in the CSV and in the other exports,
   nothing is left out.
+- Before any text leaves the print for want of room, a column of short values that is empty in
+  most rows does (the value of arms deals, known for few): it tells little on paper.
 - The printed columns fill the page: those of short values get the width of their values (a long
   header wraps), and the wrapped text shares what is left, in proportion to its length.
 - A row is as tall as its printed text needs, and shows PARAGRAPH_LINES line of a
   paragraph column: select the cell (or widen the row) to read it whole.
+
+Some tables are not read on paper, and are left out of the default print (`not_printed`): the
+derived country-year panel; the sources table, a bibliography of a thousand rows read on screen by
+following a row's first_source link; and un_votes, one row per resolution and state, which prints
+as the matrix of votes.py instead. Each is a hidden sheet with no print area (LibreOffice prints a
+hidden sheet that has one); the About sheet names them and says how to show and print them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ... import guide
+from ...derived import is_derived
 from .cells import MAX_WIDTH
 
 MIN_SCALE = 0.6
-# The widest printed content, in pixels at 96 dpi, that fits Letter landscape (the narrower of
-# Letter and A4: 10.2 inches between margins of 0.4) at 62%: a little above MIN_SCALE.
-PAGE_PX = 1578
+# A column `w` wide takes PX_PER_WIDTH * w + 5 pixels at 96 dpi: Excel rounds the width of the
+# digit 0 in 11-point Calibri to 7 pixels, LibreOffice keeps its exact width, about 7.4; the wider counts.
+PX_PER_WIDTH = 7.4
+# The widest printed content, in such pixels, that fits Letter landscape (the narrower of Letter
+# and A4: 10.2 inches between margins of 0.4) at 64%. The margin above MIN_SCALE is LibreOffice's:
+# its search for the scale that fits one page wide stops a few percent short of the exact fit.
+PAGE_PX = 1530
+SPARSE = 0.5  # a column of short values empty in more than this share of rows is the first to leave a full page
 PARAGRAPH = 250
 PARAGRAPH_LINES = 1
 MIN_WRAP = 16  # the narrowest a printed column of wrapped text gets
@@ -34,9 +50,28 @@ MAX_WRAP = 90  # the widest
 MARGIN_SIDES, MARGIN_ENDS, MARGIN_HEADER = 0.4, 0.6, 0.2  # inches: the page header clear of the first row
 
 
+def not_printed(pkg, summarized: dict[str, str]) -> dict[str, str]:
+    """The tables left out of the default print, each with the reason the About sheet gives.
+    summarized: the tables that print as a summary sheet instead, with that sheet's name."""
+    sources = guide.sources_table(pkg)
+    out = {}
+    for res in pkg.resources:
+        if is_derived(res):
+            out[res.name] = "derived from the other tables, one row per state and year"
+        elif sources is not None and res.name == sources[0].name:
+            out[res.name] = "the bibliography, read on screen by following a row's first_source link"
+        elif res.name in summarized:
+            out[res.name] = f"one row per vote: it prints as the summary on the {summarized[res.name]} sheet"
+    return out
+
+
 def column_px(width: float) -> float:
-    """A column's width in pixels: Excel's rule for 11-point Calibri (7 pixels a character, plus 5)."""
-    return 7 * width + 5
+    """A column's width in pixels (PX_PER_WIDTH)."""
+    return PX_PER_WIDTH * width + 5
+
+
+def _filled(values: list) -> float:
+    return sum(v is not None and v != "" for v in values) / len(values) if values else 1.0
 
 
 @dataclass
@@ -67,6 +102,8 @@ def plan(columns, values: list[list], layouts: list[tuple[float, bool, bool]]) -
     paragraph = [wrap[i] and not columns[i].derived and columns[i].ftype == "string" and averages[i] > PARAGRAPH
                  for i in range(n)]
     left_out = [layouts[i][2] or paragraph[i] for i in range(n)]
+    filled = [_filled(v) for v in values]
+    sparse = [not wrap[i] and filled[i] < 1 - SPARSE for i in range(n)]
     for i in range(n):
         if paragraph[i]:
             widths[i] = MAX_WIDTH
@@ -74,11 +111,17 @@ def plan(columns, values: list[list], layouts: list[tuple[float, bool, bool]]) -
         printed = [i for i in range(n) if not left_out[i]]
         shared = [i for i in printed if wrap[i]]
         fixed_px = sum(column_px(widths[i]) for i in printed if not wrap[i])
-        room = (PAGE_PX - fixed_px - 5 * len(shared)) / 7  # width units for the wrapped columns
+        room = (PAGE_PX - fixed_px - 5 * len(shared)) / PX_PER_WIDTH  # width units for the wrapped columns
         if not shared or room >= MIN_ROOM * len(shared):
             break
-        # Too little room to wrap them all readably: the longest text goes out of the print.
-        left_out[max(shared, key=lambda i: (averages[i], i))] = True
+        # Too little room to wrap them all readably: the emptiest sparse column goes out of the
+        # print, else a list (of source ids, say: the text tells a reader of paper more), else the
+        # longest text.
+        thin = [i for i in printed if sparse[i]]
+        if thin:
+            left_out[min(thin, key=lambda i: (filled[i], -i))] = True
+        else:
+            left_out[max(shared, key=lambda i: (columns[i].ftype == "list", averages[i], i))] = True
     for i, width in _share(room, {i: max(averages[i], 1.0) for i in shared}).items():
         widths[i] = width
     # Wrapped text outside the print shows its first lines, so that it does not make printed rows tall.

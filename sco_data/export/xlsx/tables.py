@@ -1,13 +1,12 @@
 """One sheet per table: a bold, frozen header whose cells carry each column's description as a
 comment; typed cells (dates, numbers, TRUE/FALSE, links); long text wrapped in rows tall enough for
-what prints; and the print plan of printing.py (what prints, in which order, how wide). A derived
-table (the country-year panel) is a hidden sheet, so that it stays out of the default print."""
+what prints; and the print plan of printing.py (what prints, in which order, how wide). A table
+left out of the default print (printing.not_printed) is a hidden sheet with no print area."""
 
 from __future__ import annotations
 
 from datetime import timezone
 
-from ...derived import is_derived
 from ...descriptor import Package
 from ...errors import ExportError
 from .cells import MAX_ROWS, URL, Styles, height_of, lines_of, set_widths, sheet_ref
@@ -49,7 +48,7 @@ def _cell(ws, st: Styles, col: Column, value, laid, ref: str, sources: tuple, fo
 
 
 def table_sheet(wb, st: Styles, pkg: Package, res, table, title: str, columns: list[Column],
-                tables: dict, sources: tuple, header: str) -> list[Column]:
+                tables: dict, sources: tuple, header: str, hidden: bool = False) -> list[Column]:
     """Write the sheet; return its columns in the order they stand."""
     from openpyxl.utils import get_column_letter
 
@@ -57,7 +56,7 @@ def table_sheet(wb, st: Styles, pkg: Package, res, table, title: str, columns: l
         raise ExportError(f"{res.name}: {table.num_rows} rows do not fit in a worksheet ({MAX_ROWS - 1} at most)")
     columns, values, laid, printed = ordered(columns, table, tables)
     ws = wb.create_sheet(title)
-    if is_derived(res):
+    if hidden:
         ws.sheet_state = "hidden"
     set_widths(ws, [w for w, _, _, _ in laid])
     ws.freeze_panes = "A2"
