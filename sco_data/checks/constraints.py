@@ -32,6 +32,20 @@ def _enum_array(fdef: dict, allowed: list, arrow_type):
         return None
 
 
+def _python_pattern_misses(col, anchored: str):
+    """Where a text column does not match a pattern, by Python's re; None for a pattern that is
+    no regular expression at all (the metadata lint reports it)."""
+    import re
+
+    import pyarrow as pa
+
+    try:
+        regex = re.compile(anchored)
+    except re.error:
+        return None
+    return lit.values([v is not None and regex.match(v) is None for v in col.to_pylist()], pa.bool_())
+
+
 def _shown_value(value) -> str:
     """A typed cell as a person wrote it: text quoted, dates and date-times (UTC) in ISO form."""
     import datetime as dt
@@ -85,7 +99,7 @@ def check_constraints(tr: TableRead, tables=None) -> None:
         name = fdef["name"]
         col = t.column(name)
         cons = sch.constraints(fdef)
-        if cons.get("required"):
+        if cons.get("required") is True:
             before = len(tr.problems)
             tr.flag(pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
             if mistyped:
@@ -113,9 +127,9 @@ def check_constraints(tr: TableRead, tables=None) -> None:
             try:
                 bad = pc.invert(pc.match_substring_regex(col, anchored))
             except pa.ArrowInvalid:
-                # Not a regular expression Arrow (RE2) accepts: the lint reports a broken one, and
-                # the Frictionless reference run judges the data against the ones only Python takes.
-                bad = None
+                # Not a regular expression Arrow (RE2) accepts (a look-ahead, a back-reference):
+                # Python's re judges it, as Frictionless does, cell by cell.
+                bad = _python_pattern_misses(col, anchored)
             if bad is not None:
                 tr.flag(bad, name, "pattern",
                         lambda i, c=col, pat=pattern: f"{c[i].as_py()!r} does not match the pattern {pat}")

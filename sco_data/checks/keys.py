@@ -7,7 +7,7 @@ from functools import reduce
 from .. import arrow as lit
 from .. import schema as sch
 from ..read import TableRead
-from .registry import TABLE, Case, ReplaceText, check
+from .registry import TABLE, Case, Edits, ReplaceText, SetProperty, check
 
 
 def _key_strings(tr: TableRead, fields: list[str]):
@@ -71,15 +71,22 @@ def check_primary_key(tr: TableRead, tables=None) -> None:
     """A table's primary key, one field or several, tells its rows apart: no two rows have the
     same key, and no row has an empty one (every part empty; a required key field says so
     itself). A repeat names the line that has the key first. Other tables refer to rows by it."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
     _flag_empty_keys(tr, pk)
+    _flag_repeats(tr, keys, ", ".join(pk), "primary-key",
+                  lambda shown, line: f"duplicate key ({shown}); line {line} has it already; each key must be unique")
+
+
+def _flag_repeats(tr: TableRead, keys, column: str, rule: str, message) -> None:
+    """Every row whose key (not null) an earlier row has; message(key as shown, line of the first)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if not _has_duplicates(keys):
         return
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
@@ -99,9 +106,28 @@ def check_primary_key(tr: TableRead, tables=None) -> None:
             repeat[i] = True
         else:
             first_line[k] = int(i)
-    tr.flag(lit.values(repeat, pa.bool_()), ", ".join(pk), "primary-key",
-            lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
-                      "already; each key must be unique")
+    tr.flag(lit.values(repeat, pa.bool_()), column, rule,
+            lambda i: message(_shown(keys[i].as_py()), tr.line(first_line[keys[i].as_py()])))
+
+
+@check("unique", TABLE, cases=[
+    Case("unique-constraint",
+         Edits((SetProperty(("resources", "countries", "schema", "fields", "name", "constraints", "unique"), True),
+                ReplaceText("countries", "MNG,Mongolia", "MNG,China"))),
+         ["data/countries.csv:4:name: [unique] 'China' is on line 2 already; the column's values must be unique"],
+         True),
+])
+def check_unique(tr: TableRead, tables=None) -> None:
+    """A field with the constraint `unique: true` holds no value twice (empty cells aside), as
+    Table Schema defines it; the message names the line that has the value first."""
+    for fdef in tr.resource.fields:
+        if sch.constraints(fdef).get("unique") is not True:
+            continue
+        keys = _key_strings(tr, [fdef["name"]])
+        if keys is not None:
+            _flag_repeats(tr, keys, fdef["name"], "unique",
+                          lambda shown, line: f"{shown!r} is on line {line} already; the column's values must be "
+                                              "unique")
 
 
 @check("foreign-key", TABLE, cases=[

@@ -103,6 +103,17 @@ class SetProperty:
         (Path(folder) / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Edits:
+    """Several edits, in order."""
+
+    edits: tuple
+
+    def __call__(self, folder: Path) -> None:
+        for edit in self.edits:
+            edit(folder)
+
+
 # --------------------------------------------------------------------------- the registry
 
 

@@ -17,8 +17,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 # screen but break joins and searches; control characters other than a line break are never
 # typed on purpose.
 _SPACE = r"\p{Z}\t\n\x0B\f\r\x1C-\x1F\x{85}"
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u180e"
-_UNCLEAN = (rf"^[{_SPACE}]|[{_SPACE}]$|[\x{{200B}}-\x{{200D}}\x{{2060}}\x{{FEFF}}\x{{180E}}]"
+# Invisible: every format character (Unicode category Cf): zero-width spaces and joiners, a BOM,
+# the direction marks and embeddings (a U+200F RIGHT-TO-LEFT MARK), the soft hyphen.
+_UNCLEAN = (rf"^[{_SPACE}]|[{_SPACE}]$|\p{{Cf}}"
             r"|[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F]|\r[^\n]|\r$")
 
 
@@ -40,7 +41,7 @@ def unclean_text(value: str) -> str | None:
     if value[-1].isspace():
         return f"ends with white space ({named(len(value) - 1)}); remove it"
     for i, ch in enumerate(value):
-        if ch in _INVISIBLE:
+        if unicodedata.category(ch) == "Cf":
             return f"holds an invisible character ({named(i)}); remove it"
         line_break = ch == "\n" or (ch == "\r" and value[i + 1:i + 2] == "\n")
         if unicodedata.category(ch) == "Cc" and not line_break:
@@ -84,12 +85,12 @@ def _formula_case(name: str, char: str) -> Case:
 ])
 def check_text_cells(tr: TableRead, tables=None) -> None:
     """Text cells, and the items of list cells, are clean (`text-clean`): no white space of any
-    kind at either end (non-breaking spaces included), no zero-width character or stray byte-order
-    mark anywhere, no control character other than a line break, and never white space alone.
-    Such characters are invisible on screen, never typed on purpose, and break joins and searches;
-    the message names the code point and its position. And no text cell begins with `=`, `+`, `-` or `@`
-    (`formula-prefix`), which spreadsheet programs run as a formula when the CSV or the workbook
-    is opened."""
+    kind at either end (non-breaking spaces included), no invisible (format) character anywhere (a
+    zero-width space, a stray byte-order mark, a right-to-left mark), no control character other
+    than a line break, and never white space alone. Such characters are invisible on screen, never
+    typed on purpose, and break joins and searches; the message names the code point and its
+    position. And no text cell begins with `=`, `+`, `-` or `@` (`formula-prefix`), which
+    spreadsheet programs run as a formula when the CSV or the workbook is opened."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
