@@ -64,7 +64,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run; typed checks and rules only.")
 @click.option("--strict", is_flag=True,
-              help="Count metadata warnings (no description, version, licence or $schema) as errors.")
+              help="Count warnings as errors: the metadata's (no description, version, licence or $schema) and "
+                   "the CSV conventions' (CR LF line endings, rows out of primary-key order).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the package is valid.")
 def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: bool) -> None:
     """Check PATH (a datapackage.json or a folder holding one; default: the nearest datapackage.json

@@ -53,6 +53,7 @@ class TableRead:
     table: object | None  # pyarrow.Table, or None when the file could not be read as a table
     problems: list[Problem] = field(default_factory=list)
     locator: RowLocator | None = None
+    crlf_line: int | None = None  # the first line that ends in CR LF
 
     def line(self, index: int) -> int:
         return self.locator.line(index) if self.locator else index + 2
@@ -265,7 +266,7 @@ def _read_into(tr: TableRead) -> None:
         return
     dialect = dia.dialect(res.descriptor, res.base)
     tr.locator = RowLocator(path, dialect)
-    bom, unclosed_quote, not_utf8 = scan_bytes(path, dialect.quotechar)
+    bom, unclosed_quote, not_utf8, tr.crlf_line = scan_bytes(path, dialect.quotechar)
     if bom:
         tr.problems.append(Problem(display, 1, None, "utf8-bom",
                                    "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM"))

@@ -29,14 +29,15 @@ def csv_records(path: Path, dialect: Dialect = DEFAULT, errors: str = "strict") 
         yield csv.reader(fh, strict=True, **dialect.csv_kwargs())
 
 
-def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, Problem | None]:
+def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, Problem | None, int | None]:
     """One pass over the bytes, in blocks so that a large file is never held whole: whether it
     starts with a BOM, whether a quote is left open (an odd count of quote characters: every one
     of a well-formed file opens, closes or doubles inside a quoted cell), and the first byte that
-    is not UTF-8 as a problem (display filled in by the caller: the path's name here)."""
+    is not UTF-8 as a problem (display filled in by the caller: the path's name here), and the
+    first line that ends in CR LF (None when every line ends in LF alone)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     quote = quotechar.encode("utf-8")
-    quotes, offset, lines, problem = 0, 0, 1, None
+    quotes, offset, lines, problem, crlf, last = 0, 0, 1, None, None, b""
     with path.open("rb") as fh:
         first = True
         bom = False
@@ -44,13 +45,18 @@ def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, Problem | 
             if first:
                 bom, first = block.startswith(BOM), False
             quotes += block.count(quote)
+            if crlf is None:
+                at = (last + block).find(b"\r\n")
+                if at >= 0:
+                    crlf = lines + (last + block)[:at].count(b"\n") - last.count(b"\n")
+            last = block[-1:]
             if problem is None:
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError as exc:
                     problem = _encoding_problem(path.name, lines + block[: exc.start].count(b"\n"),
                                                 block[exc.start], offset + exc.start)
-                lines += block.count(b"\n")
+            lines += block.count(b"\n")
             offset += len(block)
         if problem is None:
             try:
@@ -58,7 +64,7 @@ def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, Problem | 
             except UnicodeDecodeError:
                 problem = Problem(path.name, lines, None, "encoding",
                                   "the file ends inside a UTF-8 character; save the file as UTF-8")
-    return bom, quotes % 2 == 1, problem
+    return bom, quotes % 2 == 1, problem, crlf
 
 
 def _encoding_problem(display: str, line: int, byte: int, offset: int) -> Problem:

@@ -47,7 +47,7 @@ def validate_package(pkg: Package, *, frictionless: bool = False, strict: bool =
     report = Report(pkg, tables)
     report.problems.extend(lint_package(pkg, strict=strict))
     for tr in tables.values():
-        check_table(tr, tables)
+        check_table(tr, tables, strict=strict)
         report.problems.extend(tr.problems)
     report.problems.extend(run_rules(tables))
     if frictionless:
