@@ -102,10 +102,15 @@ def _convert(tr: TableRead, fdef: dict, raw):
     return convert(fdef, raw, report)
 
 
-def _csv_options(res: Resource, dialect: dia.Dialect, on_invalid) -> dict:
+def _csv_options(res: Resource, dialect: dia.Dialect) -> dict:
     """Every cell as text (typing is ours), empty cells as null, line breaks allowed in quotes,
     in the resource's dialect. 1 MB blocks: faster than larger ones here, and a third less memory.
-    UTF-8 is checked before Arrow reads (structure.scan_bytes)."""
+    UTF-8 is checked before Arrow reads (structure.scan_bytes).
+
+    No invalid_row_handler: a row with the wrong number of cells raises, and the csv module then
+    says which. A Python callback would be called from Arrow's threads, which must take the GIL;
+    one still parsing ahead when the interpreter exits is stopped by it (pthread_exit inside C++)
+    and the process aborts ("terminate called without an active exception")."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -114,7 +119,6 @@ def _csv_options(res: Resource, dialect: dia.Dialect, on_invalid) -> dict:
         parse_options=pacsv.ParseOptions(
             newlines_in_values=True,
             ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
             **dialect.arrow_kwargs(),
         ),
         convert_options=pacsv.ConvertOptions(
@@ -173,7 +177,7 @@ def _drain(reader) -> None:
         pass
 
 
-def _read_valid(res: Resource, options: dict, invalid_rows: list):
+def _read_valid(res: Resource, options: dict):
     """The read of a valid file: streamed block by block, each block typed as it arrives, so the
     text of number, date and boolean columns is never held whole. None at the first sign of
     trouble (a bad cell, a malformed or empty row); the checking path then reads the file again
@@ -199,8 +203,6 @@ def _read_valid(res: Resource, options: dict, invalid_rows: list):
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending: deque = deque()
             for batch in reader:
-                if invalid_rows:
-                    return None
                 pending.append(pool.submit(_type_batch, res, schema, batch))
                 while len(pending) > 2 * workers or (pending and pending[0].done()):
                     typed = pending.popleft().result()
@@ -216,8 +218,6 @@ def _read_valid(res: Resource, options: dict, invalid_rows: list):
         return None
     finally:
         _drain(reader)
-    if invalid_rows:
-        return None
     return pa.Table.from_batches(batches, schema=schema)
 
 
@@ -285,18 +285,11 @@ def _read_into(tr: TableRead) -> None:
         tr.problems.extend(problems)
         return
 
-    invalid_rows: list = []
-
-    def on_invalid(row):
-        invalid_rows.append(row.number)
-        return "skip"
-
-    options = _csv_options(res, dialect, on_invalid)
-    fast = None if unclosed_quote else _read_valid(res, options, invalid_rows)
+    options = _csv_options(res, dialect)
+    fast = None if unclosed_quote else _read_valid(res, options)
     if fast is not None:
         tr.table = fast
         return
-    invalid_rows.clear()
     try:
         raw = pacsv.read_csv(path, **options)
     except pa.ArrowInvalid:
@@ -304,9 +297,9 @@ def _read_into(tr: TableRead) -> None:
         return
 
     blank = _has_empty_row(raw)
-    if invalid_rows or blank or unclosed_quote:
+    if blank or unclosed_quote:
         found = diagnose_structure(path, display, len(names), dialect)
-        if found and not (len(found) == 1 and found[0].row is None and not invalid_rows):
+        if found and not (len(found) == 1 and found[0].row is None):
             tr.problems.extend(found)
             return
         # A row of only empty cells (",,,") is not a blank line: typing and constraints judge it.
