@@ -111,14 +111,15 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
 
     try:
         pkg = load_package(package_path)
+        blocks = _readme_blocks()
         if check:
-            stale = stale_docs(pkg, out)
+            stale = stale_docs(pkg, out, blocks=blocks)
             for path in stale:
                 click.echo(f"{pkg.display(path)}: out of date; run `sco-data docs` and commit the result", err=True)
             if not stale:
                 click.echo(f"{_label(pkg)}: generated docs are up to date", err=True)
             sys.exit(1 if stale else 0)
-        written = write_docs(pkg, out)
+        written = write_docs(pkg, out, blocks=blocks)
         for path in written:
             click.echo(f"wrote {pkg.display(path)}", err=True)
         if written:
@@ -127,6 +128,13 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
             click.echo(f"{_label(pkg)}: generated docs are up to date; nothing written", err=True)
     except ScoDataError as exc:
         _fail(exc)
+
+
+def _readme_blocks() -> dict[str, str]:
+    """The README blocks the command line renders of itself: the command reference."""
+    from .cli_reference import commands_markdown
+
+    return {"commands": commands_markdown(cli)}
 
 
 class _FormatChoice(click.Choice):
@@ -189,7 +197,7 @@ def _shown(path, pkg=None) -> str:
 
 
 @cli.command()
-@click.argument("version")
+@click.argument("version", required=False)
 @click.option("--package", "package_path", type=click.Path(path_type=str),
               help="The datapackage.json (or its folder) to release; default: the nearest datapackage.json "
                    "from the working folder upwards.")
@@ -197,17 +205,22 @@ def _shown(path, pkg=None) -> str:
               help="The release's `created` time: YYYY-MM-DD or an ISO date-time with zone; default: now (UTC).")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run before releasing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the git tag command.")
-def release(version: str, package_path: str | None, created: str | None, fast: bool, quiet: bool) -> None:
+def release(version: str | None, package_path: str | None, created: str | None, fast: bool, quiet: bool) -> None:
     """Cut VERSION (MAJOR.MINOR.PATCH) into exports/VERSION/: the CSVs, every export, a zip and
     SHA256SUMS; then set version and created in datapackage.json, add the release to CHANGELOG.md
     and the index of releases. Refused, with nothing written, when the package is invalid, VERSION
-    is not greater than the latest release, smaller than its changes require, or already exists."""
+    is not greater than the latest release, smaller than its changes require, or already exists.
+    Without VERSION: the version the changes since the last release require is proposed; on a
+    terminal you are asked whether to release it, elsewhere it is printed and the exit code is 2."""
     from .descriptor import load_package
+    from .release import proposed_version
     from .release import release as cut
 
     try:
         pkg = load_package(package_path)
-        result = cut(pkg, version, created=created, frictionless=not fast)
+        if version is None:
+            version = _confirm_proposal(pkg, *proposed_version(pkg))
+        result = cut(pkg, version, created=created, frictionless=not fast, readme_blocks=_readme_blocks())
     except ScoDataError as exc:
         _fail(exc)
         return
@@ -221,6 +234,23 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
             click.echo(f"the changes required at least a {result.required.upper()} release")
         click.echo("next: commit the snapshot, then tag it:")
     click.echo(result.tag_command)
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal to answer a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm_proposal(pkg, proposal: str, why: str) -> str:
+    click.echo(f"{_label(pkg)}: {why}: {proposal}", err=True)
+    if _interactive():
+        if click.confirm(f"Release {proposal}?", default=False, err=True):
+            return proposal
+        click.echo("nothing released", err=True)
+        sys.exit(1)
+    click.echo(f"nothing released; to release it, run: sco-data release {proposal}", err=True)
+    click.echo(proposal)
+    sys.exit(2)
 
 
 @cli.command()
@@ -258,8 +288,8 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
 
 
 @cli.command()
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
 @click.option("--json", "fmt", flag_value="json", help="Print the diff as JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Keep a Changelog sections in Markdown.")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
@@ -267,14 +297,22 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
                    "datapackage.json from the working folder upwards.")
 def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
-    snapshot folder, a datapackage.json or a released version, with the version bump they require."""
+    snapshot folder, a datapackage.json or a released version, with the version bump they require.
+    Default OLD: the last release; default NEW: the working package. So `sco-data diff` alone says
+    what changed since the last release."""
     from .descriptor import load_package
     from .diff import diff_packages
     from .layout import exports_dir, resolve, snapshot_parent
 
     try:
         exports = None
-        if not (_exists(old) and _exists(new)):
+        if old is None or new is None:
+            pkg = load_package(package_path)
+            exports = exports_dir(pkg)
+            old, new = _diff_defaults(pkg, exports, old, new)
+            if fmt != "json":
+                click.echo(f"{_label(pkg)}: comparing {old} with {new}", err=True)
+        elif not (_exists(old) and _exists(new)):
             exports = snapshot_parent(old, new, package_path)
             if exports is None:
                 pkg = load_package(package_path)
@@ -296,6 +334,19 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
 
 def _exists(ref: str) -> bool:
     return Path(ref).exists()
+
+
+def _diff_defaults(pkg, exports: Path, old: str | None, new: str | None) -> tuple[str, str]:
+    """OLD: the last release in exports/; NEW: the working package's descriptor."""
+    from .errors import ReleaseError
+    from .layout import released_versions
+
+    if old is None:
+        versions = released_versions(exports)
+        if not versions:
+            raise ReleaseError(f"no release in {_shown(exports, pkg)} yet; give OLD and NEW to compare")
+        old = versions[-1]
+    return old, new if new is not None else _shown(pkg.descriptor_path, pkg)
 
 
 @cli.command()
