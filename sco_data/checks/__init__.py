@@ -3,7 +3,7 @@
 - metadata.py: the descriptor lint (`metadata-*`);
 - constraints.py, text.py, keys.py: the checks of each typed table, in the order they run;
 - conventions.py: the CSV conventions the README states (LF line endings, rows in key order);
-- rules.py: the cross-table rules of the contract.
+- rules.py, rules_arms.py: the cross-table rules of the contract (rules_arms.py: the arms deals).
 
 Each check keeps its name, its doc and its bad-input cases beside it; the tests run the cases, and
 `sco-data docs` writes the README's list of rules and docs/rules.md from the registry.
@@ -12,7 +12,7 @@ Each check keeps its name, its doc and its bad-input cases beside it; the tests 
 from __future__ import annotations
 
 # Importing a family registers its checks; within a kind they run in this order.
-from . import constraints, conventions, keys, metadata, rules, text  # noqa: F401
+from . import constraints, conventions, keys, metadata, rules, rules_arms, text  # noqa: F401
 from .registry import (
     CHECKS,
     DESCRIPTOR,
