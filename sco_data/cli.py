@@ -172,16 +172,11 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         if show:
             click.echo(f"… {message}", err=True)
 
-    from .validate import validate_package
-
     try:
         pkg = load_package(package_path)
         out_dir = Path(out) if out else default_export_dir(pkg)
-        progress("validating")
-        report = validate_package(pkg)
-        for warning in report.warnings:
-            click.echo(str(warning), err=True)
-        written = export_package(pkg, out_dir, formats or None, report=report, progress=progress)
+        written = export_package(pkg, out_dir, formats or None, progress=progress,
+                                 warn=lambda warning: click.echo(str(warning), err=True))
     except ScoDataError as exc:
         _fail(exc)
         return

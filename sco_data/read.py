@@ -21,7 +21,7 @@ from . import schema as sch
 from .convert import convert, hint
 from .descriptor import Package, Resource
 from .errors import Problem
-from .structure import diagnose_structure, header_problems, read_header, record_starts, scan_bytes
+from .structure import diagnose_structure, header_problems, read_header, record_starts, scan_bytes, utf8_problem
 
 MAX_PROBLEMS_PER_COLUMN = 20
 
@@ -105,7 +105,7 @@ def _convert(tr: TableRead, fdef: dict, raw):
 def _csv_options(res: Resource, dialect: dia.Dialect) -> dict:
     """Every cell as text (typing is ours), empty cells as null, line breaks allowed in quotes,
     in the resource's dialect. 1 MB blocks: faster than larger ones here, and a third less memory.
-    UTF-8 is checked before Arrow reads (structure.scan_bytes).
+    Arrow checks UTF-8 as it reads; where it fails, structure.utf8_problem says where.
 
     No invalid_row_handler: a row with the wrong number of cells raises, and the csv module then
     says which. A Python callback would be called from Arrow's threads, which must take the GIL;
@@ -126,7 +126,7 @@ def _csv_options(res: Resource, dialect: dia.Dialect) -> dict:
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
             null_values=list(res.schema.get("missingValues", [""])),
-            check_utf8=False,
+            check_utf8=True,
         ),
     )
 
@@ -266,16 +266,16 @@ def _read_into(tr: TableRead) -> None:
         return
     dialect = dia.dialect(res.descriptor, res.base)
     tr.locator = RowLocator(path, dialect)
-    bom, unclosed_quote, not_utf8, tr.crlf_line = scan_bytes(path, dialect.quotechar)
+    bom, unclosed_quote, tr.crlf_line = scan_bytes(path, dialect.quotechar)
     if bom:
         tr.problems.append(Problem(display, 1, None, "utf8-bom",
                                    "file starts with a UTF-8 byte order mark; save as UTF-8 without BOM"))
-    if not_utf8 is not None:
-        tr.problems.append(Problem(display, not_utf8.row, None, not_utf8.rule, not_utf8.message))
-        return
     # With an escape character a quote may stand alone, escaped; the count says nothing then.
     unclosed_quote = unclosed_quote and not dialect.escapechar
-    header, problems = read_header(path, display, dialect)
+    try:
+        header, problems = read_header(path, display, dialect)
+    except UnicodeDecodeError:
+        header, problems = None, [utf8_problem(path, display)]
     if problems:
         tr.problems.extend(problems)
         return

@@ -29,42 +29,59 @@ def csv_records(path: Path, dialect: Dialect = DEFAULT, errors: str = "strict") 
         yield csv.reader(fh, strict=True, **dialect.csv_kwargs())
 
 
-def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, Problem | None, int | None]:
+def scan_bytes(path: Path, quotechar: str = '"') -> tuple[bool, bool, int | None]:
     """One pass over the bytes, in blocks so that a large file is never held whole: whether it
     starts with a BOM, whether a quote is left open (an odd count of quote characters: every one
-    of a well-formed file opens, closes or doubles inside a quoted cell), and the first byte that
-    is not UTF-8 as a problem (display filled in by the caller: the path's name here), and the
-    first line that ends in CR LF (None when every line ends in LF alone)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    of a well-formed file opens, closes or doubles inside a quoted cell), and the first line that
+    ends in CR LF (None when every line ends in LF alone). UTF-8 is Arrow's to check as it reads;
+    utf8_problem says where it is broken when it is."""
     quote = quotechar.encode("utf-8")
-    quotes, offset, lines, problem, crlf, last = 0, 0, 1, None, None, b""
+    quotes, offset, crlf_at, last, bom = 0, 0, None, b"", False
     with path.open("rb") as fh:
-        first = True
-        bom = False
         for block in iter(lambda: fh.read(1 << 20), b""):
-            if first:
-                bom, first = block.startswith(BOM), False
+            if not offset:
+                bom = block.startswith(BOM)
             quotes += block.count(quote)
-            if crlf is None:
+            if crlf_at is None and (b"\r" in block or last == b"\r"):
                 at = (last + block).find(b"\r\n")
                 if at >= 0:
-                    crlf = lines + (last + block)[:at].count(b"\n") - last.count(b"\n")
+                    crlf_at = offset - len(last) + at
             last = block[-1:]
-            if problem is None:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as exc:
-                    problem = _encoding_problem(path.name, lines + block[: exc.start].count(b"\n"),
-                                                block[exc.start], offset + exc.start)
-            lines += block.count(b"\n")
             offset += len(block)
-        if problem is None:
+    return bom, quotes % 2 == 1, None if crlf_at is None else _line_at(path, crlf_at)
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The line (1 = first) that holds the byte at offset."""
+    lines = 1
+    with path.open("rb") as fh:
+        while offset > 0:
+            block = fh.read(min(offset, 1 << 20))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            offset -= len(block)
+    return lines
+
+
+def utf8_problem(path: Path, display: str) -> Problem | None:
+    """The first byte of the file that is not UTF-8, as a problem; None when every byte is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
             try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                problem = Problem(path.name, lines, None, "encoding",
-                                  "the file ends inside a UTF-8 character; save the file as UTF-8")
-    return bom, quotes % 2 == 1, problem, crlf
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                at = offset + exc.start
+                return _encoding_problem(display, _line_at(path, at), block[exc.start], at)
+            offset += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return Problem(display, _line_at(path, offset), None, "encoding",
+                       "the file ends inside a UTF-8 character; save the file as UTF-8")
+    return None
 
 
 def _encoding_problem(display: str, line: int, byte: int, offset: int) -> Problem:
@@ -77,8 +94,11 @@ def _cells(n: int) -> str:
 
 
 def diagnose_structure(path: Path, display: str, n_columns: int, dialect: Dialect = DEFAULT) -> list[Problem]:
-    """Python's csv module, strict, line by line: the precise account of a malformed file (whose
-    bytes are UTF-8: the reader checks that first)."""
+    """Python's csv module, strict, line by line: the precise account of a malformed file; bytes
+    that are not UTF-8 are said first, and alone."""
+    encoding = utf8_problem(path, display)
+    if encoding is not None:
+        return [encoding]
     problems: list[Problem] = []
     with csv_records(path, dialect) as reader:
         begin = 1

@@ -49,15 +49,38 @@ def unclean_text(value: str) -> str | None:
     return None
 
 
+def _unclean_mask(values):
+    """Where a string array holds unclean text, or None when nowhere. A cell of printable ASCII
+    alone (most cells, and cheap to tell) is unclean only with a space at either end; the regular
+    expression runs on the rest only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    false = lit.scalar(False, pa.bool_())
+    plain = pc.fill_null(pc.ascii_is_printable(values), false)
+    space = pc.or_(pc.starts_with(values, pattern=" "), pc.ends_with(values, pattern=" "))
+    suspect = pc.fill_null(pc.or_(pc.invert(plain), space), false)
+    if not pc.any(suspect).as_py():
+        return None
+    positions = pc.indices_nonzero(suspect)
+    found = pc.match_substring_regex(values.take(positions), _UNCLEAN)
+    if not pc.any(found).as_py():
+        return None
+    import numpy as np
+
+    mask = np.zeros(len(values), dtype=bool)
+    mask[positions.filter(found).to_numpy()] = True
+    return lit.values(mask, pa.bool_())
+
+
 def _flag_unclean(tr: TableRead, name: str, values, rows=None) -> None:
     """values: a string array; rows: for each value, the 0-based record it belongs to (an Arrow
     array; None when value i is record i)."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    hit = pc.fill_null(pc.match_substring_regex(values, _UNCLEAN), lit.scalar(False, pa.bool_()))
-    if not pc.any(hit).as_py():
+    hit = _unclean_mask(values)
+    if hit is None:
         return
     bad: dict[int, str] = {}
     for j in np.flatnonzero(hit.to_numpy(zero_copy_only=False)):
