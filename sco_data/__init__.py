@@ -14,10 +14,6 @@ one was read is logged (logger "sco_data", level INFO) and kept in a frame's att
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 
 def __getattr__(name: str):
     # The toolkit's version is the data package's: read from the descriptor it ships with (the
@@ -85,7 +81,9 @@ def load(table: str | None = None, package=None):
         raise TypeError(f"load() needs a table name; the tables of {pkg.shown} are: {', '.join(tables(pkg))}")
     res = pkg.resource(table)
     refuse_unreadable_descriptor(pkg)
-    log.info("sco_data.load(%r): reading %s", table, pkg.shown)
+    import logging
+
+    logging.getLogger(__name__).info("sco_data.load(%r): reading %s", table, pkg.shown)
     frame = _frame(res, read_table(res, pkg.display(res.path)))
     frame.attrs["source"] = pkg.shown
     frame.attrs["package"] = " ".join(str(x) for x in (pkg.name, pkg.version) if x)

@@ -3,17 +3,28 @@ commands so that `sco-data --help` stays fast."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .errors import Problem, ScoDataError
+if TYPE_CHECKING:
+    from .errors import ScoDataError
+
+
+def _failure():
+    """The class of every failure the library reports (errors.ScoDataError), imported when one
+    happens: `except _failure()` is evaluated only then, which keeps `sco-data --help` light."""
+    from .errors import ScoDataError
+
+    return ScoDataError
 
 
 def _problems_json(problems) -> str:
+    import json
+
     return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
@@ -26,6 +37,8 @@ def _label(pkg) -> str:
 def _fail(exc: ScoDataError, as_json: bool = False, *, report: bool = False) -> None:
     """Report a failure the library raised, as problems, and exit with its code. Problems go to
     stderr, except where they are the command's report (validate), which belongs on stdout."""
+    from .errors import Problem
+
     problems = exc.problems or [Problem("", None, None, type(exc).__name__, str(exc))]
     if as_json:
         click.echo(_problems_json(problems))
@@ -78,7 +91,7 @@ def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: b
     try:
         pkg = load_package(path)
         report = validate_package(pkg, frictionless=not fast, strict=strict)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, as_json, report=True)
         return
     if as_json:
@@ -126,7 +139,7 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
             click.echo(f"{_label(pkg)}: {len(written)} generated file(s) written", err=True)
         else:
             click.echo(f"{_label(pkg)}: generated docs are up to date; nothing written", err=True)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
 
 
@@ -177,7 +190,7 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         out_dir = Path(out) if out else default_export_dir(pkg)
         written = export_package(pkg, out_dir, formats or None, progress=progress,
                                  warn=lambda warning: click.echo(str(warning), err=True))
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:
@@ -216,7 +229,7 @@ def release(version: str | None, package_path: str | None, created: str | None, 
         if version is None:
             version = _confirm_proposal(pkg, *proposed_version(pkg))
         result = cut(pkg, version, created=created, frictionless=not fast, readme_blocks=_readme_blocks())
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:
@@ -268,10 +281,12 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
         if not target.exists():
             target, via = released_folder(folder, package_path)
         result = check(target, rebuild=rebuild)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, as_json)
         return
     if as_json:
+        import json
+
         click.echo(json.dumps(result.to_dict()))
         return
     if via is not None:
@@ -316,10 +331,12 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
                     click.echo(f"{_label(pkg)}: versions from {_shown(exports, pkg)}", err=True)
         a, b = resolve(old, exports), resolve(new, exports)
         result = diff_packages(a, b, a.version, b.version)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, fmt == "json")
         return
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
@@ -372,7 +389,7 @@ def serve(port: int, host: str, package_path: str | None, quiet: bool) -> None:
     try:
         pkg = load_package(package_path)
         served = srv.prepare(pkg, default_export_dir(pkg), progress=progress)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:
