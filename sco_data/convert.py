@@ -243,6 +243,51 @@ def _by_reference(fdef: dict, raw, target, report):
     return pa.array(values, target)
 
 
+def constraint_value(fdef: dict, value):
+    """A constraint's value (an enum item, a minimum) as the field's cells are typed: dates as
+    datetime.date, date-times as microseconds since 1970 in UTC, numbers as float. Written as text
+    in the field's own `format` or `decimalChar`, it is read the way the cells are. ValueError when
+    it is not a value of the field's type."""
+    import datetime as dt
+
+    ftype = sch.field_type(fdef)
+    if isinstance(value, bool) and ftype != "boolean":
+        raise ValueError(f"{value!r} is not a {ftype}")
+    if dia.read_by_reference(fdef) and isinstance(value, str):
+        from frictionless import Field
+
+        reader = Field.from_descriptor({k: v for k, v in fdef.items() if k != "constraints"}).create_value_reader()
+        value = reader(value)
+        if value is None:
+            raise ValueError("not written as the field's format says")
+        if ftype == "number":
+            return float(value)
+        if ftype == "datetime":
+            got = _instant(value)
+            if isinstance(got, str):
+                raise ValueError(got or "a date-time without a zone names no instant")
+            return got
+        return value.date() if isinstance(value, dt.datetime) and ftype == "date" else value
+    if ftype == "date":
+        if not isinstance(value, str) or not re.fullmatch(_DATE[1:-1], value):
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+        return dt.date.fromisoformat(value)
+    if ftype == "datetime":
+        got = parse_datetime(value) if isinstance(value, str) else ""
+        if isinstance(got, str):
+            raise ValueError(got or f"{value!r} is not a date-time with a zone")
+        return got
+    if ftype in ("integer", "year"):
+        if not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a whole number")
+        return value
+    if ftype == "number":
+        if not isinstance(value, (int, float)):
+            raise ValueError(f"{value!r} is not a number")
+        return float(value)
+    return value
+
+
 def convert(fdef: dict, raw, report):
     """One text column to its schema type, vectorised. report(mask, reason=None) is called with
     the cells that are not of the type (reason None: the type's hint). Returns the typed array."""

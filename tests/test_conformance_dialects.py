@@ -288,3 +288,26 @@ def test_a_right_to_left_mark_is_not_clean_text(tmp_path):
 
 def test_the_formats_are_listed_among_what_is_read():
     assert PLACES and EVENTS  # the base package's schemas are shared with test_conformance
+
+
+def test_bounds_and_enums_are_read_in_the_fields_format(tmp_path):
+    fdef = {"name": "d", "type": "date", "format": "%d/%m/%Y",
+            "constraints": {"minimum": "01/01/2000", "maximum": "31/12/2010"}}
+    judged = judge(one_field(tmp_path / "pkg", fdef, ["15/06/2005", "31/12/1999", "01/01/2011"]))
+    assert judged.ours == judged.theirs == {("data/t.csv", 3, "d", "minimum"), ("data/t.csv", 4, "d", "maximum")}
+    fdef = {"name": "x", "type": "number", "decimalChar": ",", "constraints": {"enum": ["1,5", "2,5"]}}
+    judged = judge(one_field(tmp_path / "pkg2", fdef, ["1,5", "3,5"]))
+    assert judged.ours == judged.theirs == {("data/t.csv", 3, "x", "enum")}
+
+
+@pytest.mark.parametrize("fdef", [
+    {"name": "d", "type": "date", "constraints": {"minimum": "01/01/2000"}},
+    {"name": "n", "type": "integer", "constraints": {"maximum": "10"}},
+    {"name": "s", "type": "string", "constraints": {"minimum": "a"}},
+], ids=["date-bound-not-iso", "integer-bound-as-text", "bound-on-text"])
+def test_a_bound_that_cannot_judge_the_data_is_refused(tmp_path, fdef):
+    pkg_dir = one_field(tmp_path / "pkg", fdef, [None])
+    result = CliRunner().invoke(cli, ["validate", "--fast", str(pkg_dir)])
+    assert result.exit_code == 1
+    assert f"resources[t].fields[{fdef['name']}].constraints." in result.output
+    assert "[metadata-constraints]" in result.output

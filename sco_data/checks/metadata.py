@@ -262,6 +262,21 @@ def keys_name_fields(pkg: Package):
 
 
 _BOOLEAN_CONSTRAINTS = ("required", "unique")
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _bound_fault(fdef: dict, value) -> str | None:
+    """Why a minimum or maximum cannot bound the field's values, or None when it can."""
+    from ..convert import constraint_value
+
+    ftype = sch.field_type(fdef)
+    if ftype not in ("integer", "number", "year", "date", "datetime"):
+        return f"a bound on a {ftype} field is not checked; remove it"
+    try:
+        constraint_value(fdef, value)
+    except (TypeError, ValueError) as exc:
+        return f"{value!r} is not a value of the field's type {ftype} ({exc}); the data cannot be judged against it"
+    return None
 _LENGTHS = ("minLength", "maxLength")
 
 
@@ -277,8 +292,9 @@ _LENGTHS = ("minLength", "maxLength")
 ])
 def constraint_types(pkg: Package):
     """Each constraint has the type Table Schema gives it: `required` and `unique` are true or
-    false, `minLength` and `maxLength` whole numbers of 0 or more, and a constraint Table Schema
-    does not define is not used. A constraint written as text ("false", "5") would be read
+    false, `minLength` and `maxLength` whole numbers of 0 or more, a minimum or maximum a value of
+    the field's type (written as its cells are), and a constraint Table Schema does not define is
+    not used. A constraint written as text ("false", "5") would be read
     differently by different tools, so no reader guesses: the package is refused until it is
     fixed."""
     known = {"required", "unique", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -294,6 +310,10 @@ def constraint_types(pkg: Package):
                 elif key in _LENGTHS and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
                     yield f"{where}.{key}", (f"{value!r} is not a whole number of 0 or more "
                                              "(a JSON number, without quotes)")
+                elif key in _BOUNDS and not sch.unsupported(f):
+                    why = _bound_fault(f, value)
+                    if why:
+                        yield f"{where}.{key}", why
 
 
 @check("metadata-dialect", DESCRIPTOR)
