@@ -25,11 +25,23 @@ def _key_strings(tr: TableRead, fields: list[str]):
     return pc.binary_join_element_wise(*parts, lit.text("\x1f"))
 
 
+def _strictly_increasing(column) -> bool:
+    """Whether every value is greater than the one before (no nulls): then none repeats, and a
+    table kept in key order, as the conventions want, is judged without sorting it."""
+    import pyarrow.compute as pc
+
+    column = lit.combined(column)
+    n = len(column)
+    if n < 2 or column.null_count:
+        return n < 2 and not column.null_count
+    return pc.all(pc.greater(column.slice(1), column.slice(0, n - 1))).as_py() is True
+
+
 def _has_duplicates(keys) -> bool:
     """Sorting and comparing neighbours: about twice as fast as hashing a million strings."""
     import pyarrow.compute as pc
 
-    if len(keys) < 2:
+    if len(keys) < 2 or _strictly_increasing(keys):
         return False
     keys = lit.combined(keys)
     ordered = keys.take(pc.sort_indices(keys))

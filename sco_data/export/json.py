@@ -135,11 +135,14 @@ def _rows(batch, keys: list[str], fields: list[dict]):
     for i, (key, fdef) in enumerate(zip(keys, fields, strict=False)):
         text += ("" if i == 0 else ",") + key + ":"
         column = batch.column(fdef["name"])
+        ftype = sch.field_type(fdef)
         escaped = None
-        if sch.field_type(fdef) == "string" and column.null_count == 0:
+        if ftype == "string" and column.null_count == 0:
             if pa.types.is_dictionary(column.type):
                 column = pc.cast(column, pa.string())
             escaped = _escaped(column)
+        elif ftype in ("date", "datetime") and column.null_count == 0:
+            escaped = iso_text(column, fdef)  # ISO text needs no escaping
         if escaped is not None:
             pieces += [lit.text(text + '"'), escaped]
             text = '"'
