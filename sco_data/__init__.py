@@ -22,6 +22,10 @@ def __getattr__(name: str):
         from .descriptor import bundled_version
 
         return bundled_version()
+    if name == "CoverageWarning":
+        from .on_day import CoverageWarning
+
+        return CoverageWarning
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
