@@ -65,6 +65,23 @@ def iso_text(array, field: dict):
     return text
 
 
+def _list_inner(array, flat=None, lengths=None):
+    """The text between '["' and '"]' of each list, when no item needs escaping and no list is
+    empty (the items then join as they are); None otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type.value_type):
+        return None
+    flat = pc.list_flatten(array) if flat is None else flat
+    lengths = pc.list_value_length(array) if lengths is None else lengths
+    if pc.any(pc.match_substring_regex(flat, _NEEDS_ESCAPE)).as_py():
+        return None
+    if pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py():
+        return None
+    return pc.binary_join(array, lit.text('","'))
+
+
 def _list_literals(array):
     import numpy as np
     import pyarrow as pa
@@ -72,6 +89,9 @@ def _list_literals(array):
 
     flat = pc.cast(pc.list_flatten(array), pa.string())
     lengths = pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))
+    inner = _list_inner(array, flat, lengths)
+    if inner is not None:
+        return pc.binary_join_element_wise(lit.text('["'), inner, lit.text('"]'), lit.text(""))
     offsets = lit.values(np.concatenate([[0], np.cumsum(lit.primitive_numpy(lit.combined(lengths)))]), pa.int32())
     escaped = _escaped(flat)
     empty = pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py()
@@ -143,7 +163,11 @@ def _rows(batch, keys: list[str], fields: list[dict]):
             escaped = _escaped(column)
         elif ftype in ("date", "datetime") and column.null_count == 0:
             escaped = iso_text(column, fdef)  # ISO text needs no escaping
-        if escaped is not None:
+        inner = _list_inner(column) if ftype == "list" and column.null_count == 0 else None
+        if inner is not None:
+            pieces += [lit.text(text + '["'), inner]
+            text = '"]'
+        elif escaped is not None:
             pieces += [lit.text(text + '"'), escaped]
             text = '"'
         else:
