@@ -65,11 +65,12 @@ def check_key_order(tr: TableRead, tables=None) -> None:
             k not in table.column_names or pa.types.is_list(table.schema.field(k).type) for k in pk):
         return
     n = table.num_rows
-    columns = [lit.combined(table.column(k)) for k in pk]
+    # Chunked columns, sliced: nothing is copied but the boolean masks.
+    columns = [table.column(k) for k in pk]
     out_of_order = _before([c.slice(1) for c in columns], [c.slice(0, n - 1) for c in columns])
     known = reduce(pc.and_, (pc.is_valid(c) for c in columns))
     out_of_order = pc.and_(out_of_order, pc.and_(known.slice(1), known.slice(0, n - 1)))
-    hits = pc.indices_nonzero(pc.fill_null(out_of_order, lit.scalar(False, pa.bool_())))
+    hits = pc.indices_nonzero(lit.combined(pc.fill_null(out_of_order, lit.scalar(False, pa.bool_()))))
     if len(hits) == 0:
         return
     i = hits[0].as_py() + 1  # the row that comes too late; i - 1 is the one it follows

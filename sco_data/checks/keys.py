@@ -19,7 +19,8 @@ def _key_strings(tr: TableRead, fields: list[str]):
     table = tr.table
     if not fields or any(f not in table.column_names or pa.types.is_list(table.schema.field(f).type) for f in fields):
         return None
-    parts = [lit.combined(pc.cast(table.column(f), pa.string())) for f in fields]
+    # Chunked as read: a text key is not copied (casting text to text is free).
+    parts = [pc.cast(table.column(f), pa.string()) for f in fields]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, lit.text("\x1f"))
@@ -30,7 +31,6 @@ def _strictly_increasing(column) -> bool:
     table kept in key order, as the conventions want, is judged without sorting it."""
     import pyarrow.compute as pc
 
-    column = lit.combined(column)
     n = len(column)
     if n < 2 or column.null_count:
         return n < 2 and not column.null_count
