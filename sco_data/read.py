@@ -235,6 +235,11 @@ def read_resource(res: Resource, display: str | None = None) -> TableRead:
     return tr
 
 
+def _base(res: Resource) -> Path:
+    """The folder a resource's relative paths (a dialect file) start from."""
+    return res.base if res.base is not None else res.path.parent
+
+
 def _refusals(tr: TableRead) -> list[Problem]:
     """What stops the file being read as its descriptor says: a path that is no file, a dialect
     or a field this toolkit does not read."""
@@ -245,7 +250,7 @@ def _refusals(tr: TableRead) -> list[Problem]:
     if not path.is_file():
         return [Problem(display, None, None, "file-missing", "file not found; create it with its header row")]
     found = [Problem(display, None, None, "dialect", f"not read: the descriptor says {why}")
-             for _, why in dia.dialect_faults(res.descriptor, res.base)]
+             for _, why in dia.dialect_faults(res.descriptor, _base(res))]
     found += [Problem(display, None, f["name"], "field-type", f"not read: the schema says {sch.unsupported(f)}")
               for f in res.fields if sch.unsupported(f)]
     if found:
@@ -264,7 +269,7 @@ def _read_into(tr: TableRead) -> None:
     if refused:
         tr.problems.extend(refused)
         return
-    dialect = dia.dialect(res.descriptor, res.base)
+    dialect = dia.dialect(res.descriptor, _base(res))
     tr.locator = RowLocator(path, dialect)
     bom, unclosed_quote, tr.crlf_line = scan_bytes(path, dialect.quotechar)
     if bom:
