@@ -13,8 +13,10 @@ $(BIN)/python:
 
 # constraints.txt pins the toolchain, so that released snapshots rebuild to the same bytes.
 # datapackage.json: the wheel's version is the data's, so a release reinstalls.
+# Everything the README runs: the toolkit, the docs and release steps (matplotlib), `serve`
+# (Datasette) and the polars and DuckDB examples.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,serve,examples]'
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
@@ -24,11 +26,12 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml constraints.txt datapackage.json
 build: $(STAMP)
 	$(BIN)/sco-data validate
 	$(BIN)/sco-data export
+	@echo "Ready. Activate the environment to run the README's commands: . $(VENV)/bin/activate (or use $(BIN)/sco-data)"
 
 validate: $(STAMP)
 	$(BIN)/sco-data validate
 
-docs: $(TEST_STAMP)
+docs: $(STAMP)
 	$(BIN)/sco-data docs
 
 export: $(STAMP)
@@ -54,7 +57,7 @@ verify: $(STAMP)
 	done
 
 # The package in a browser (Datasette), on http://127.0.0.1:8001/.
-serve: $(TEST_STAMP)
+serve: $(STAMP)
 	$(BIN)/sco-data serve
 
 # Debian's chromium for the browser test (as root; CI runs this from .ci/run).

@@ -30,13 +30,13 @@ BIN = Path(sys.executable).parent
 SCO = str(BIN / "sco-data")
 
 GOALS = {  # step: (baseline step, the largest ratio accepted)
-    "validate (typed checks)": ("pyarrow vectorised validator", 2.5),
-    "export parquet": ("pyarrow read_csv + write_table", 1.3),
-    "export json": ("duckdb COPY TO json", 1.5),
+    "validate (typed checks)": ("pyarrow vectorised validator", 1.5),
+    "export parquet": ("pyarrow read_csv + write_table", 1.6),
+    "export json": ("duckdb COPY TO json", 1.3),
     "export sqlite": ("sqlite3 executemany", 0.6),
 }
 MEMORY_GOAL = 3.0  # peak memory of an export, as a multiple of the CSV size
-HELP_GOAL = 1.3  # cold `sco-data --help`, as a multiple of `python -c "import click"`
+HELP_GOAL = 1.2  # cold `sco-data --help`, as a multiple of `python -c "import click"`
 
 
 # ---------------------------------------------------------------- the generated package

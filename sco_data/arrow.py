@@ -29,7 +29,8 @@ def strings(values: Iterable[str | None]):
 
 
 def values(items: Iterable, type_):
-    """An array of strings, integers, floats or booleans of the given Arrow type (no nulls)."""
+    """An array of strings, integers, floats or booleans of the given Arrow type; None, in a
+    string or numeric array, becomes null."""
     import numpy as np
     import pyarrow as pa
 
@@ -45,8 +46,12 @@ def values(items: Iterable, type_):
     }.get(type_)
     if numpy_type is None:
         raise TypeError(f"no constant arrays of type {type_}")
+    validity = None
+    if any(v is None for v in items):
+        validity = pa.py_buffer(np.packbits([v is not None for v in items], bitorder="little").tobytes())
+        items = [0 if v is None else v for v in items]
     data = np.asarray(items, dtype=numpy_type)
-    return pa.Array.from_buffers(type_, len(items), [None, pa.py_buffer(data.tobytes())])
+    return pa.Array.from_buffers(type_, len(items), [validity, pa.py_buffer(data.tobytes())])
 
 
 def text(value: str):

@@ -3,17 +3,28 @@ commands so that `sco-data --help` stays fast."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .errors import Problem, ScoDataError
+if TYPE_CHECKING:
+    from .errors import ScoDataError
+
+
+def _failure():
+    """The class of every failure the library reports (errors.ScoDataError), imported when one
+    happens: `except _failure()` is evaluated only then, which keeps `sco-data --help` light."""
+    from .errors import ScoDataError
+
+    return ScoDataError
 
 
 def _problems_json(problems) -> str:
+    import json
+
     return json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False)
 
 
@@ -26,6 +37,8 @@ def _label(pkg) -> str:
 def _fail(exc: ScoDataError, as_json: bool = False, *, report: bool = False) -> None:
     """Report a failure the library raised, as problems, and exit with its code. Problems go to
     stderr, except where they are the command's report (validate), which belongs on stdout."""
+    from .errors import Problem
+
     problems = exc.problems or [Problem("", None, None, type(exc).__name__, str(exc))]
     if as_json:
         click.echo(_problems_json(problems))
@@ -64,7 +77,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run; typed checks and rules only.")
 @click.option("--strict", is_flag=True,
-              help="Count metadata warnings (no description, version, licence or $schema) as errors.")
+              help="Count warnings as errors: the metadata's (no description, version, licence or $schema) and "
+                   "the CSV conventions' (CR LF line endings, rows out of primary-key order).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the package is valid.")
 def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: bool) -> None:
     """Check PATH (a datapackage.json or a folder holding one; default: the nearest datapackage.json
@@ -77,7 +91,7 @@ def validate(path: str | None, as_json: bool, fast: bool, strict: bool, quiet: b
     try:
         pkg = load_package(path)
         report = validate_package(pkg, frictionless=not fast, strict=strict)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, as_json, report=True)
         return
     if as_json:
@@ -110,22 +124,30 @@ def docs(package_path: str | None, out: Path | None, check: bool) -> None:
 
     try:
         pkg = load_package(package_path)
+        blocks = _readme_blocks()
         if check:
-            stale = stale_docs(pkg, out)
+            stale = stale_docs(pkg, out, blocks=blocks)
             for path in stale:
                 click.echo(f"{pkg.display(path)}: out of date; run `sco-data docs` and commit the result", err=True)
             if not stale:
                 click.echo(f"{_label(pkg)}: generated docs are up to date", err=True)
             sys.exit(1 if stale else 0)
-        written = write_docs(pkg, out)
+        written = write_docs(pkg, out, blocks=blocks)
         for path in written:
             click.echo(f"wrote {pkg.display(path)}", err=True)
         if written:
             click.echo(f"{_label(pkg)}: {len(written)} generated file(s) written", err=True)
         else:
             click.echo(f"{_label(pkg)}: generated docs are up to date; nothing written", err=True)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
+
+
+def _readme_blocks() -> dict[str, str]:
+    """The README blocks the command line renders of itself: the command reference."""
+    from .cli_reference import commands_markdown
+
+    return {"commands": commands_markdown(cli)}
 
 
 class _FormatChoice(click.Choice):
@@ -163,17 +185,12 @@ def export(package_path: str | None, out: str | None, formats: tuple[str, ...], 
         if show:
             click.echo(f"… {message}", err=True)
 
-    from .validate import validate_package
-
     try:
         pkg = load_package(package_path)
         out_dir = Path(out) if out else default_export_dir(pkg)
-        progress("validating")
-        report = validate_package(pkg)
-        for warning in report.warnings:
-            click.echo(str(warning), err=True)
-        written = export_package(pkg, out_dir, formats or None, report=report, progress=progress)
-    except ScoDataError as exc:
+        written = export_package(pkg, out_dir, formats or None, progress=progress,
+                                 warn=lambda warning: click.echo(str(warning), err=True))
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:
@@ -188,7 +205,7 @@ def _shown(path, pkg=None) -> str:
 
 
 @cli.command()
-@click.argument("version")
+@click.argument("version", required=False)
 @click.option("--package", "package_path", type=click.Path(path_type=str),
               help="The datapackage.json (or its folder) to release; default: the nearest datapackage.json "
                    "from the working folder upwards.")
@@ -196,18 +213,23 @@ def _shown(path, pkg=None) -> str:
               help="The release's `created` time: YYYY-MM-DD or an ISO date-time with zone; default: now (UTC).")
 @click.option("--fast", is_flag=True, help="Skip the Frictionless reference run before releasing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the git tag command.")
-def release(version: str, package_path: str | None, created: str | None, fast: bool, quiet: bool) -> None:
+def release(version: str | None, package_path: str | None, created: str | None, fast: bool, quiet: bool) -> None:
     """Cut VERSION (MAJOR.MINOR.PATCH) into exports/VERSION/: the CSVs, every export, a zip and
     SHA256SUMS; then set version and created in datapackage.json, add the release to CHANGELOG.md
     and the index of releases. Refused, with nothing written, when the package is invalid, VERSION
-    is not greater than the latest release, smaller than its changes require, or already exists."""
+    is not greater than the latest release, smaller than its changes require, or already exists.
+    Without VERSION: the version the changes since the last release require is proposed; on a
+    terminal you are asked whether to release it, elsewhere it is printed and the exit code is 2."""
     from .descriptor import load_package
+    from .release import proposed_version
     from .release import release as cut
 
     try:
         pkg = load_package(package_path)
-        result = cut(pkg, version, created=created, frictionless=not fast)
-    except ScoDataError as exc:
+        if version is None:
+            version = _confirm_proposal(pkg, *proposed_version(pkg))
+        result = cut(pkg, version, created=created, frictionless=not fast, readme_blocks=_readme_blocks())
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:
@@ -220,6 +242,23 @@ def release(version: str, package_path: str | None, created: str | None, fast: b
             click.echo(f"the changes required at least a {result.required.upper()} release")
         click.echo("next: commit the snapshot, then tag it:")
     click.echo(result.tag_command)
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal to answer a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm_proposal(pkg, proposal: str, why: str) -> str:
+    click.echo(f"{_label(pkg)}: {why}: {proposal}", err=True)
+    if _interactive():
+        if click.confirm(f"Release {proposal}?", default=False, err=True):
+            return proposal
+        click.echo("nothing released", err=True)
+        sys.exit(1)
+    click.echo(f"nothing released; to release it, run: sco-data release {proposal}", err=True)
+    click.echo(proposal)
+    sys.exit(2)
 
 
 @cli.command()
@@ -242,10 +281,12 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
         if not target.exists():
             target, via = released_folder(folder, package_path)
         result = check(target, rebuild=rebuild)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, as_json)
         return
     if as_json:
+        import json
+
         click.echo(json.dumps(result.to_dict()))
         return
     if via is not None:
@@ -257,8 +298,8 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
 
 
 @cli.command()
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
 @click.option("--json", "fmt", flag_value="json", help="Print the diff as JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Keep a Changelog sections in Markdown.")
 @click.option("--package", "package_path", type=click.Path(path_type=str),
@@ -266,14 +307,22 @@ def verify(folder: str, rebuild: bool, package_path: str | None, as_json: bool) 
                    "datapackage.json from the working folder upwards.")
 def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
     """Rows added, removed and changed (by primary key) and schema changes from OLD to NEW, each a
-    snapshot folder, a datapackage.json or a released version, with the version bump they require."""
+    snapshot folder, a datapackage.json or a released version, with the version bump they require.
+    Default OLD: the last release; default NEW: the working package. So `sco-data diff` alone says
+    what changed since the last release."""
     from .descriptor import load_package
     from .diff import diff_packages
     from .layout import exports_dir, resolve, snapshot_parent
 
     try:
         exports = None
-        if not (_exists(old) and _exists(new)):
+        if old is None or new is None:
+            pkg = load_package(package_path)
+            exports = exports_dir(pkg)
+            old, new = _diff_defaults(pkg, exports, old, new)
+            if fmt != "json":
+                click.echo(f"{_label(pkg)}: comparing {old} with {new}", err=True)
+        elif not (_exists(old) and _exists(new)):
             exports = snapshot_parent(old, new, package_path)
             if exports is None:
                 pkg = load_package(package_path)
@@ -282,10 +331,12 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
                     click.echo(f"{_label(pkg)}: versions from {_shown(exports, pkg)}", err=True)
         a, b = resolve(old, exports), resolve(new, exports)
         result = diff_packages(a, b, a.version, b.version)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc, fmt == "json")
         return
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
@@ -295,6 +346,19 @@ def diff(old: str, new: str, fmt: str | None, package_path: str | None) -> None:
 
 def _exists(ref: str) -> bool:
     return Path(ref).exists()
+
+
+def _diff_defaults(pkg, exports: Path, old: str | None, new: str | None) -> tuple[str, str]:
+    """OLD: the last release in exports/; NEW: the working package's descriptor."""
+    from .errors import ReleaseError
+    from .layout import released_versions
+
+    if old is None:
+        versions = released_versions(exports)
+        if not versions:
+            raise ReleaseError(f"no release in {_shown(exports, pkg)} yet; give OLD and NEW to compare")
+        old = versions[-1]
+    return old, new if new is not None else _shown(pkg.descriptor_path, pkg)
 
 
 @cli.command()
@@ -325,7 +389,7 @@ def serve(port: int, host: str, package_path: str | None, quiet: bool) -> None:
     try:
         pkg = load_package(package_path)
         served = srv.prepare(pkg, default_export_dir(pkg), progress=progress)
-    except ScoDataError as exc:
+    except _failure() as exc:
         _fail(exc)
         return
     if not quiet:

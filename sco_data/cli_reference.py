@@ -2,7 +2,10 @@
 sqlite-utils renders its CLI reference), so that it cannot drift from them: each command's usage
 line, help text and options, exactly as its `--help` prints them. `sco-data docs` writes it into
 README.md between `<!-- generated:commands -->` and `<!-- /generated:commands -->`, and
-`sco-data docs --check` fails when it is out of date."""
+`sco-data docs --check` fails when it is out of date.
+
+The command group is given, not imported: the docs that hold this reference must not depend on
+the command line that writes them (cli passes itself in)."""
 
 from __future__ import annotations
 
@@ -13,10 +16,8 @@ import click
 WIDTH = 78
 
 
-def command_help(name: str) -> str:
+def command_help(cli: click.Group, name: str) -> str:
     """What `sco-data NAME --help` prints."""
-    from .cli import cli
-
     command = cli.commands[name]
     parent = click.Context(cli, info_name="sco-data", terminal_width=WIDTH, **cli.context_settings)
     ctx = click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH, **command.context_settings)
@@ -28,9 +29,7 @@ def _indented(text: str) -> str:
     return "\n".join(f"    {line}" if line.strip() else "" for line in text.splitlines())
 
 
-def commands_markdown() -> str:
+def commands_markdown(cli: click.Group) -> str:
     """Every command of `sco-data`, in the order `sco-data --help` lists them, with its help."""
-    from .cli import cli
-
     names = cli.list_commands(click.Context(cli, info_name="sco-data"))
-    return "\n\n".join(f"### sco-data {name}\n\n{_indented(command_help(name))}" for name in names)
+    return "\n\n".join(f"### sco-data {name}\n\n{_indented(command_help(cli, name))}" for name in names)

@@ -64,6 +64,7 @@ class Resource:
     relpath: str
     schema: dict
     descriptor: dict
+    base: Path | None = None  # the package folder, which relative paths in the descriptor start from
 
     @property
     def fields(self) -> list[dict]:
@@ -288,7 +289,7 @@ def load_package(path: str | Path | None = None) -> Package:
         if found:
             faults.extend(found)
             continue
-        pkg.resources.append(Resource(name, full, rel, schema, res))
+        pkg.resources.append(Resource(name, full, rel, schema, res, base))
     if faults:
         problems = [Problem(file, None, where, "descriptor", message) for where, message in faults]
         raise PackageError("\n".join(map(str, problems)), problems)

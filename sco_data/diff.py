@@ -125,7 +125,7 @@ class PackageDiff:
 
 def _typed(pkg: Package, res, tables: dict | None = None):
     """The typed table of a resource: the one already read when given, else read now."""
-    from .read import read_table
+    from .loading import read_table
 
     if tables and tables.get(res.name) is not None:
         return tables[res.name]

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .status import as_date  # the rule status_on and members_on apply to a date
+from .on_day import as_date  # the rule status_on and members_on apply to a date
 
 TODAY = "today"  # a default: the day the query runs
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

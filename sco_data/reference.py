@@ -29,6 +29,7 @@ _COVERED_BY = {
     # the key a duplicate or missing.
     "primary-key": {"primary-key", "required", "type"},
     "foreign-key": {"foreign-key"},
+    "unique-error": {"unique"},
 }
 # Errors about a whole file, which Frictionless repeats on every table that refers to a broken one.
 _FILE_ERRORS = {"scheme-error", "encoding-error", "source-error", "format-error"}

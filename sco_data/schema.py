@@ -59,7 +59,9 @@ def constraints(field: dict) -> dict:
 
 
 def is_required(field: dict) -> bool:
-    return bool(constraints(field).get("required"))
+    """Only the JSON value true: "false", written as a string, is no promise (the metadata lint
+    refuses a constraint of the wrong type)."""
+    return constraints(field).get("required") is True
 
 
 def enum_values(field: dict) -> list | None:

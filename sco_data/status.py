@@ -25,7 +25,6 @@ members, observers, summits and countries by design.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -238,56 +237,3 @@ def panel(pkg, tables: dict) -> list[dict]:
 
 # The derived tables this module makes, by resource name (see derived.py).
 DERIVED = {PANEL: panel}
-
-
-# --------------------------------------------------------------------------- status_on, members_on
-
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def as_date(value) -> dt.date:
-    """A datetime.date (a datetime gives its date) or an ISO date string YYYY-MM-DD; anything else,
-    or a day that is not on the calendar, is refused with a message that says what to give."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if _ISO_DAY.match(text):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                pass
-        raise ValueError(f"{value!r} is not a date; give a datetime.date or an ISO date YYYY-MM-DD "
-                         "that is on the calendar, e.g. '2017-06-09'")
-    raise TypeError(f"a date is a datetime.date or an ISO string YYYY-MM-DD, not {type(value).__name__}")
-
-
-def package_spells(pkg) -> tuple[list[Spell], dict]:
-    """The spells of a package, read from its members and observers (each refused, naming its
-    problems, when it breaks its own schema), and the countries table."""
-    from .read import read_table
-
-    def table(name):
-        res = pkg.resource(name)
-        return read_table(res, pkg.display(res.path))
-
-    countries = table(COUNTRIES)
-    return spells(table(MEMBERS), table(OBSERVERS), as_of=created_date(pkg)), countries
-
-
-def status_frame(pkg, day: dt.date):
-    """Every state that ever held a status, with its status on day: iso3, name, status, cow_code."""
-    import pandas as pd
-
-    all_spells, countries = package_spells(pkg)
-    grouped = by_state(all_spells)
-    known = {r["iso3"]: r for r in countries.to_pylist()}
-    states = sorted(grouped)
-    return pd.DataFrame({
-        "iso3": pd.Series(states, dtype="string"),
-        "name": pd.Series([known.get(s, {}).get("name") for s in states], dtype="string"),
-        "status": pd.Categorical([status_on_day(grouped[s], day) for s in states], categories=list(STATUSES)),
-        "cow_code": pd.Series([known.get(s, {}).get("cow_code") for s in states], dtype="Int64"),
-    })

@@ -43,11 +43,17 @@ def validate_package(pkg: Package, *, frictionless: bool = False, strict: bool =
     cells, the metadata lint and the cross-table rules. With frictionless=True the reference
     validator runs too and whatever it finds that these checks did not is added. Metadata lint
     findings are warnings unless strict=True."""
-    tables = read_package(pkg)
+    return check_package(pkg, read_package(pkg), frictionless=frictionless, strict=strict)
+
+
+def check_package(pkg: Package, tables: dict[str, TableRead], *, frictionless: bool = False,
+                  strict: bool = False) -> Report:
+    """validate_package on tables already read (read_package): the checks, without reading again.
+    Export runs this while it writes the tables it has read."""
     report = Report(pkg, tables)
     report.problems.extend(lint_package(pkg, strict=strict))
     for tr in tables.values():
-        check_table(tr, tables)
+        check_table(tr, tables, strict=strict)
         report.problems.extend(tr.problems)
     report.problems.extend(run_rules(tables))
     if frictionless:

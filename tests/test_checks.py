@@ -38,10 +38,10 @@ def test_case_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-def test_a_check_is_registered_once_and_only_the_lint_warns():
+def test_a_check_is_registered_once_and_no_rule_warns():
     with pytest.raises(ValueError, match="registered already"):
         checks.check("deal-parties", checks.PACKAGE)(lambda tables: [])
-    with pytest.raises(ValueError, match="only a descriptor check may warn"):
+    with pytest.raises(ValueError, match="only a descriptor or table check may warn"):
         checks.check("new-rule", checks.PACKAGE, level=checks.WARNING)
     assert "new-rule" not in [c.name for c in checks.CHECKS]
 

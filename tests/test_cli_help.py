@@ -49,11 +49,11 @@ def test_the_readme_reference_is_what_help_prints(command):
                             env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     shown = "\n".join(f"    {line}" if line.strip() else "" for line in result.stdout.rstrip("\n").split("\n"))
-    assert f"### sco-data {command}\n\n{shown}\n" in commands_markdown() + "\n"
+    assert f"### sco-data {command}\n\n{shown}\n" in commands_markdown(cli.cli) + "\n"
     assert shown in README.read_text(encoding="utf-8")
 
 
 def test_the_export_reference_names_every_format():
     from sco_data.export import FORMATS
 
-    assert f"--format [{'|'.join(FORMATS)}]" in commands_markdown()
+    assert f"--format [{'|'.join(FORMATS)}]" in commands_markdown(cli.cli)

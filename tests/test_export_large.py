@@ -34,7 +34,7 @@ def _big(folder: Path) -> Path:
         "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "parents", "fields": ["n"]}}],
     }
     parents = {"fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}], "primaryKey": "n"}
-    rows = [[f"row-{i}", str(i % 100), f"20{i % 25:02d}-0{1 + i % 9}-1{i % 10}", "abc"[i % 3]] for i in range(ROWS)]
+    rows = [[f"row-{i:06d}", str(i % 100), f"20{i % 25:02d}-0{1 + i % 9}-1{i % 10}", "abc"[i % 3]] for i in range(ROWS)]
     return write_package(folder, "big", [("rows", schema, rows), ("parents", parents, [[str(i)] for i in range(100)])])
 
 
@@ -56,11 +56,12 @@ def test_a_duplicate_key_in_a_large_table_is_found(tmp_path):
     pkg_dir = _big(tmp_path / "big")
     path = pkg_dir / "data" / "rows.csv"
     with path.open("a", encoding="utf-8") as fh:
-        fh.write("row-7,1,,a\n")
+        fh.write("row-000007,1,,a\n")
     sco = Path(sys.executable).parent / "sco-data"
     result = subprocess.run([sco, "export", "--package", str(pkg_dir), "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
-    assert f"data/rows.csv:{ROWS + 2}:id: [primary-key] duplicate key (row-7); line 9 has it already" in result.stderr
+    assert (f"data/rows.csv:{ROWS + 2}:id: [primary-key] duplicate key (row-000007); line 9 has it already"
+            in result.stderr)
     assert not (tmp_path / "out").exists()
     assert load_package(pkg_dir).resource("rows").path == path

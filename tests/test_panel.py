@@ -15,8 +15,9 @@ from support import add_rows, load_descriptor, read_rows, save_descriptor, set_c
 import sco_data
 from sco_data.cli import cli
 from sco_data.descriptor import load_package
+from sco_data.on_day import package_spells
 from sco_data.release import release
-from sco_data.status import STATUSES, package_spells
+from sco_data.status import STATUSES
 
 PANEL = "sco_status_years"
 

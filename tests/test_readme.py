@@ -126,3 +126,70 @@ def test_block_runs(block, workspace):
         run_checked(["bash", "-euo", "pipefail", "-c", script], workspace)
     else:
         run_checked([sys.executable, "-c", code], workspace)
+
+
+# ---------------------------------------------------------------------------------------------
+# The environment `make build` leaves: what the blocks above need must be installed by it, not
+# only by `make test`, and the README must say how to use it.
+
+# What a README block needs beyond the toolkit's own dependencies, by what it runs.
+_NEEDS_BY_COMMAND = {"docs": "matplotlib", "release": "matplotlib", "serve": "datasette"}
+
+
+def _requirement_names(specs: list[str], extras: dict) -> set[str]:
+    names = set()
+    for spec in specs:
+        name = re.match(r"[A-Za-z0-9_.-]+", spec)[0].lower()
+        inner = re.match(r"sco-data\[([^\]]+)\]", spec)
+        if inner:
+            for extra in inner.group(1).split(","):
+                names |= _requirement_names(extras[extra.strip()], extras)
+        else:
+            names.add(name)
+    return names
+
+
+def _installed_by_make_build() -> set[str]:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rule = re.search(r"^\$\(STAMP\):.*?\n((?:\t.*\n)+)", makefile, re.M)[1]
+    chosen = re.search(r"-e '?\.\[([^\]]*)\]'?", rule)
+    wanted = [f"sco-data[{chosen[1]}]"] if chosen else []
+    return _requirement_names(project["dependencies"] + wanted, extras)
+
+
+def _needed_by_the_readme() -> dict[str, int]:
+    import ast
+
+    needed: dict[str, int] = {}
+    for line, lang, code in blocks():
+        if lang == "python":
+            for node in ast.walk(ast.parse(code)):
+                modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                           else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+                for module in modules:
+                    top = module.split(".")[0]
+                    if top not in sys.stdlib_module_names and top != "sco_data":
+                        needed.setdefault(top, line)
+        else:
+            for command in re.findall(r"\bsco-data\s+([a-z]+)", code):
+                if command in _NEEDS_BY_COMMAND:
+                    needed.setdefault(_NEEDS_BY_COMMAND[command], line)
+    return needed
+
+
+def test_make_build_installs_what_every_block_needs():
+    installed = _installed_by_make_build()
+    missing = {f"{name} (README.md:{line})" for name, line in _needed_by_the_readme().items()
+               if name.lower() not in installed}
+    assert missing == set()
+    assert {"polars", "duckdb", "matplotlib"} <= installed
+
+
+def test_the_readme_says_how_to_use_the_environment():
+    text = README.read_text(encoding="utf-8")
+    quick_start = text[text.index("## Quick start"):text.index("\n## ", text.index("## Quick start") + 1)]
+    assert ". .venv/bin/activate" in quick_start and ".venv/bin/sco-data" in quick_start

@@ -103,7 +103,7 @@ CSV_CASES = [
 
 # The table checks' cases (constraints, text cells, keys) and the cross-table rules' are kept
 # beside each check, in its module of sco_data/checks/, and collected from the registry.
-CSV_CASES += checks.cases(checks.TABLE)
+CSV_CASES += checks.cases(checks.TABLE, checks.ERROR)
 RULE_CASES = checks.cases(checks.PACKAGE)
 
 DATA_CASES = CSV_CASES + RULE_CASES

@@ -2,7 +2,8 @@
 
 - metadata.py: the descriptor lint (`metadata-*`);
 - constraints.py, text.py, keys.py: the checks of each typed table, in the order they run;
-- rules.py: the cross-table rules of the contract;
+- conventions.py: the CSV conventions the README states (LF line endings, rows in key order);
+- rules.py, rules_arms.py: the cross-table rules of the contract (rules_arms.py: the arms deals).
 - un_votes.py: the cross-table rules of the General Assembly votes (un_resolutions, un_votes).
 
 Each check keeps its name, its doc and its bad-input cases beside it; the tests run the cases, and
@@ -12,7 +13,7 @@ Each check keeps its name, its doc and its bad-input cases beside it; the tests 
 from __future__ import annotations
 
 # Importing a family registers its checks; within a kind they run in this order.
-from . import constraints, keys, metadata, rules, text, un_votes  # noqa: F401
+from . import constraints, conventions, keys, metadata, rules, rules_arms, text, un_votes  # noqa: F401
 from .registry import (
     CHECKS,
     DESCRIPTOR,

@@ -4,32 +4,50 @@ from __future__ import annotations
 
 from .. import arrow as lit
 from .. import schema as sch
+from ..convert import constraint_value
 from ..read import TableRead
 from .registry import TABLE, Case, ReplaceText, check
+
+
+def _typed_values(fdef: dict, values: list, arrow_type):
+    """Constraint values (convert.constraint_value) as an Arrow array of the column's type."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    typed = [constraint_value(fdef, v) for v in values]
+    ftype = sch.field_type(fdef)
+    if ftype == "date":
+        return lit.values([(d - dt.date(1970, 1, 1)).days for d in typed], pa.int32()).cast(pa.date32())
+    if ftype == "datetime":
+        # Instants, as the cells are read: the same moment in any zone is the same value.
+        return lit.values(typed, pa.int64()).cast(arrow_type)
+    return lit.values(typed, arrow_type)
 
 
 def _enum_array(fdef: dict, allowed: list, arrow_type):
     """The enum as an Arrow array of the column's type, or None when the values do not fit it
     (the metadata lint reports that; the data cannot be judged against it)."""
-    import datetime as dt
+    import pyarrow as pa
+
+    try:
+        return _typed_values(fdef, allowed, arrow_type)
+    except (TypeError, ValueError, pa.ArrowException):
+        return None
+
+
+def _python_pattern_misses(col, anchored: str):
+    """Where a text column does not match a pattern, by Python's re; None for a pattern that is
+    no regular expression at all (the metadata lint reports it)."""
+    import re
 
     import pyarrow as pa
 
     try:
-        if sch.field_type(fdef) == "date":
-            days = [(dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days for v in allowed]
-            return lit.values(days, pa.int32()).cast(pa.date32())
-        if sch.field_type(fdef) == "datetime":
-            # Instants, as the cells are read: the same moment in any zone is the same value.
-            moments = [dt.datetime.fromisoformat(v) for v in allowed]
-            if any(m.tzinfo is None for m in moments):
-                raise ValueError("a date-time without a zone names no instant")
-            epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-            micros = [(m - epoch) // dt.timedelta(microseconds=1) for m in moments]
-            return lit.values(micros, pa.int64()).cast(arrow_type)
-        return lit.values(allowed, arrow_type)
-    except (TypeError, ValueError, pa.ArrowException):
+        regex = re.compile(anchored)
+    except re.error:
         return None
+    return lit.values([v is not None and regex.match(v) is None for v in col.to_pylist()], pa.bool_())
 
 
 def _shown_value(value) -> str:
@@ -45,15 +63,10 @@ def _items(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
 
-def _bound(value):
-    """A minimum or maximum as an Arrow scalar, to be cast to the column's type."""
-    import pyarrow as pa
-
-    if isinstance(value, str):
-        return lit.text(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return lit.scalar(value, pa.int64())
-    return lit.scalar(value, pa.float64())
+def _bound(fdef: dict, value, arrow_type):
+    """A minimum or maximum as an Arrow scalar of the column's type; ValueError when it is not a
+    value of the field's type (the metadata lint reports that)."""
+    return _typed_values(fdef, [value], arrow_type)[0]
 
 
 @check("constraints", TABLE,
@@ -85,7 +98,7 @@ def check_constraints(tr: TableRead, tables=None) -> None:
         name = fdef["name"]
         col = t.column(name)
         cons = sch.constraints(fdef)
-        if cons.get("required"):
+        if cons.get("required") is True:
             before = len(tr.problems)
             tr.flag(pc.is_null(col), name, "required", lambda i: "empty, but this column is required; fill it in")
             if mistyped:
@@ -113,9 +126,9 @@ def check_constraints(tr: TableRead, tables=None) -> None:
             try:
                 bad = pc.invert(pc.match_substring_regex(col, anchored))
             except pa.ArrowInvalid:
-                # Not a regular expression Arrow (RE2) accepts: the lint reports a broken one, and
-                # the Frictionless reference run judges the data against the ones only Python takes.
-                bad = None
+                # Not a regular expression Arrow (RE2) accepts (a look-ahead, a back-reference):
+                # Python's re judges it, as Frictionless does, cell by cell.
+                bad = _python_pattern_misses(col, anchored)
             if bad is not None:
                 tr.flag(bad, name, "pattern",
                         lambda i, c=col, pat=pattern: f"{c[i].as_py()!r} does not match the pattern {pat}")
@@ -124,9 +137,9 @@ def check_constraints(tr: TableRead, tables=None) -> None:
                               ("exclusiveMaximum", pc.greater_equal, "not below the exclusive maximum")):
             if key in cons and not pa.types.is_string(col.type):
                 try:
-                    bound = _bound(cons[key]).cast(col.type)
+                    bound = _bound(fdef, cons[key], col.type)
                 except (TypeError, ValueError, pa.ArrowException):
-                    continue
+                    continue  # metadata-constraints refuses the package
                 tr.flag(op(col, bound), name, key,
                         lambda i, c=col, b=cons[key], w=word: f"{_shown_value(c[i].as_py())} is {w} {b}")
         for key, op, word in (("minLength", pc.less, "shorter than"), ("maxLength", pc.greater, "longer than")):

@@ -7,7 +7,7 @@ from functools import reduce
 from .. import arrow as lit
 from .. import schema as sch
 from ..read import TableRead
-from .registry import TABLE, Case, ReplaceText, check
+from .registry import TABLE, Case, Edits, ReplaceText, SetProperty, check
 
 
 def _key_strings(tr: TableRead, fields: list[str]):
@@ -19,17 +19,29 @@ def _key_strings(tr: TableRead, fields: list[str]):
     table = tr.table
     if not fields or any(f not in table.column_names or pa.types.is_list(table.schema.field(f).type) for f in fields):
         return None
-    parts = [lit.combined(pc.cast(table.column(f), pa.string())) for f in fields]
+    # Chunked as read: a text key is not copied (casting text to text is free).
+    parts = [pc.cast(table.column(f), pa.string()) for f in fields]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, lit.text("\x1f"))
+
+
+def _strictly_increasing(column) -> bool:
+    """Whether every value is greater than the one before (no nulls): then none repeats, and a
+    table kept in key order, as the conventions want, is judged without sorting it."""
+    import pyarrow.compute as pc
+
+    n = len(column)
+    if n < 2 or column.null_count:
+        return n < 2 and not column.null_count
+    return pc.all(pc.greater(column.slice(1), column.slice(0, n - 1))).as_py() is True
 
 
 def _has_duplicates(keys) -> bool:
     """Sorting and comparing neighbours: about twice as fast as hashing a million strings."""
     import pyarrow.compute as pc
 
-    if len(keys) < 2:
+    if len(keys) < 2 or _strictly_increasing(keys):
         return False
     keys = lit.combined(keys)
     ordered = keys.take(pc.sort_indices(keys))
@@ -71,15 +83,22 @@ def check_primary_key(tr: TableRead, tables=None) -> None:
     """A table's primary key, one field or several, tells its rows apart: no two rows have the
     same key, and no row has an empty one (every part empty; a required key field says so
     itself). A repeat names the line that has the key first. Other tables refer to rows by it."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     pk = tr.resource.primary_key
     keys = _key_strings(tr, pk) if pk else None
     if keys is None:
         return
     _flag_empty_keys(tr, pk)
+    _flag_repeats(tr, keys, ", ".join(pk), "primary-key",
+                  lambda shown, line: f"duplicate key ({shown}); line {line} has it already; each key must be unique")
+
+
+def _flag_repeats(tr: TableRead, keys, column: str, rule: str, message) -> None:
+    """Every row whose key (not null) an earlier row has; message(key as shown, line of the first)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if not _has_duplicates(keys):
         return
     # value_counts, a plain hash kernel: Table.group_by runs through Acero, whose worker threads
@@ -99,9 +118,28 @@ def check_primary_key(tr: TableRead, tables=None) -> None:
             repeat[i] = True
         else:
             first_line[k] = int(i)
-    tr.flag(lit.values(repeat, pa.bool_()), ", ".join(pk), "primary-key",
-            lambda i: f"duplicate key ({_shown(keys[i].as_py())}); line {tr.line(first_line[keys[i].as_py()])} has it "
-                      "already; each key must be unique")
+    tr.flag(lit.values(repeat, pa.bool_()), column, rule,
+            lambda i: message(_shown(keys[i].as_py()), tr.line(first_line[keys[i].as_py()])))
+
+
+@check("unique", TABLE, cases=[
+    Case("unique-constraint",
+         Edits((SetProperty(("resources", "countries", "schema", "fields", "name", "constraints", "unique"), True),
+                ReplaceText("countries", "MNG,Mongolia", "MNG,China"))),
+         ["data/countries.csv:4:name: [unique] 'China' is on line 2 already; the column's values must be unique"],
+         True),
+])
+def check_unique(tr: TableRead, tables=None) -> None:
+    """A field with the constraint `unique: true` holds no value twice (empty cells aside), as
+    Table Schema defines it; the message names the line that has the value first."""
+    for fdef in tr.resource.fields:
+        if sch.constraints(fdef).get("unique") is not True:
+            continue
+        keys = _key_strings(tr, [fdef["name"]])
+        if keys is not None:
+            _flag_repeats(tr, keys, fdef["name"], "unique",
+                          lambda shown, line: f"{shown!r} is on line {line} already; the column's values must be "
+                                              "unique")
 
 
 @check("foreign-key", TABLE, cases=[

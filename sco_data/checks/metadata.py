@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import dialect as dia
 from .. import schema as sch
 from ..descriptor import Package
 from ..versions import SEMVER
@@ -258,3 +259,70 @@ def keys_name_fields(pkg: Package):
             if len(fk["fields"]) != len(fk["ref_fields"]):
                 yield where, "fields and reference fields differ in number"
 
+
+
+_BOOLEAN_CONSTRAINTS = ("required", "unique")
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _bound_fault(fdef: dict, value) -> str | None:
+    """Why a minimum or maximum cannot bound the field's values, or None when it can."""
+    from ..convert import constraint_value
+
+    ftype = sch.field_type(fdef)
+    if ftype not in ("integer", "number", "year", "date", "datetime"):
+        return f"a bound on a {ftype} field is not checked; remove it"
+    try:
+        constraint_value(fdef, value)
+    except (TypeError, ValueError) as exc:
+        return f"{value!r} is not a value of the field's type {ftype} ({exc}); the data cannot be judged against it"
+    return None
+_LENGTHS = ("minLength", "maxLength")
+
+
+@check("metadata-constraints", DESCRIPTOR, cases=[
+    Case("required-as-text", SetProperty(("resources", "countries", "schema", "fields", "name", "constraints",
+                                          "required"), "false"),
+         ["datapackage.json::resources[countries].fields[name].constraints.required: [metadata-constraints] "
+          "'false' is not true or false (JSON booleans, without quotes)"]),
+    Case("length-as-text", SetProperty(("resources", "countries", "schema", "fields", "name", "constraints",
+                                        "maxLength"), "5"),
+         ["datapackage.json::resources[countries].fields[name].constraints.maxLength: [metadata-constraints] "
+          "'5' is not a whole number of 0 or more (a JSON number, without quotes)"]),
+])
+def constraint_types(pkg: Package):
+    """Each constraint has the type Table Schema gives it: `required` and `unique` are true or
+    false, `minLength` and `maxLength` whole numbers of 0 or more, a minimum or maximum a value of
+    the field's type (written as its cells are), and a constraint Table Schema does not define is
+    not used. A constraint written as text ("false", "5") would be read
+    differently by different tools, so no reader guesses: the package is refused until it is
+    fixed."""
+    known = {"required", "unique", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+             "minLength", "maxLength"}
+    for res in pkg.resources:
+        for f in res.fields:
+            where = _field_at(res.name, f["name"]) + ".constraints"
+            for key, value in sch.constraints(f).items():
+                if key not in known:
+                    yield f"{where}.{key}", f"{key!r} is not a Table Schema constraint; remove it"
+                elif key in _BOOLEAN_CONSTRAINTS and not isinstance(value, bool):
+                    yield f"{where}.{key}", f"{value!r} is not true or false (JSON booleans, without quotes)"
+                elif key in _LENGTHS and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                    yield f"{where}.{key}", (f"{value!r} is not a whole number of 0 or more "
+                                             "(a JSON number, without quotes)")
+                elif key in _BOUNDS and not sch.unsupported(f):
+                    why = _bound_fault(f, value)
+                    if why:
+                        yield f"{where}.{key}", why
+
+
+@check("metadata-dialect", DESCRIPTOR)
+def readable_dialect(pkg: Package):
+    """Each resource is a CSV file read in a dialect the toolkit reads exactly as the descriptor
+    says: any `delimiter`, `quoteChar`, `doubleQuote`, `escapeChar` and `lineTerminator`, with the
+    column names on the first line. Comment rows, several header rows, `header: false`,
+    `nullSequence`, `skipInitialSpace`, a `compression` or a `format` other than csv are not
+    read, and the resource is refused naming the property, rather than read otherwise than it says."""
+    for res in pkg.resources:
+        for where, why in dia.dialect_faults(res.descriptor, pkg.base_dir):
+            yield f"resources[{res.name}].{where}", why

@@ -5,7 +5,8 @@ A check is a function registered with `@check(name, kind, ...)`, of one of three
 - `descriptor` (the metadata lint): `run(pkg)` yields (where in the descriptor, message) pairs.
   Its `level` says whether a finding is an error, or a warning that only --strict makes one.
 - `table` (one typed table at a time): `run(tr, tables)` adds problems to `tr.problems`,
-  vectorised on the table's Arrow columns. `tables` is every table of the package, or None when
+  vectorised on the table's Arrow columns. A table check of `level` warning (the CSV conventions)
+  reports warnings that only --strict makes errors. `tables` is every table of the package, or None when
   one table is read on its own (sco_data.load); a check that needs the others then skips.
 - `package` (the cross-table rules of the contract): `run(tables)` yields problems.
 
@@ -20,7 +21,7 @@ import inspect
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem
@@ -103,6 +104,17 @@ class SetProperty:
         (Path(folder) / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Edits:
+    """Several edits, in order."""
+
+    edits: tuple
+
+    def __call__(self, folder: Path) -> None:
+        for edit in self.edits:
+            edit(folder)
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -134,8 +146,8 @@ def check(name: str, kind: str, *, rules: Iterable[str] | None = None, level: st
     name alone), `cases` its bad inputs."""
     if kind not in KINDS:
         raise ValueError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS)}")
-    if level not in (ERROR, WARNING) or (level == WARNING and kind != DESCRIPTOR):
-        raise ValueError(f"{name}: level {level!r}; only a descriptor check may warn")
+    if level not in (ERROR, WARNING) or (level == WARNING and kind == PACKAGE):
+        raise ValueError(f"{name}: level {level!r}; only a descriptor or table check may warn")
 
     def register(run: Callable) -> Callable:
         if any(c.name == name for c in CHECKS):
@@ -155,9 +167,9 @@ def rule_names(kind: str) -> list[str]:
     return [r for c in of_kind(kind) for r in c.rules]
 
 
-def cases(kind: str) -> list[Case]:
-    """Every bad-input case of the checks of a kind, in running order."""
-    return [case for c in of_kind(kind) for case in c.cases]
+def cases(kind: str, level: str | None = None) -> list[Case]:
+    """Every bad-input case of the checks of a kind (and level, if given), in running order."""
+    return [case for c in of_kind(kind) if level in (None, c.level) for case in c.cases]
 
 
 # --------------------------------------------------------------------------- running them
@@ -171,13 +183,17 @@ def lint_package(pkg, *, strict: bool = False) -> list[Problem]:
             for c in of_kind(DESCRIPTOR) for where, message in c.run(pkg)]
 
 
-def check_table(tr, tables: dict | None = None) -> None:
+def check_table(tr, tables: dict | None = None, *, strict: bool = False) -> None:
     """The table checks of one typed table, added to tr.problems: constraints, text cells, the
-    primary key and, given the other tables, the foreign keys."""
+    primary key and, given the other tables, the foreign keys; then the CSV conventions, whose
+    findings are warnings unless strict=True."""
     if tr.table is None:
         return
     for c in of_kind(TABLE):
+        before = len(tr.problems)
         c.run(tr, tables)
+        if c.level == WARNING and not strict:
+            tr.problems[before:] = [replace(p, level=WARNING) for p in tr.problems[before:]]
 
 
 def run_rules(tables: dict) -> list[Problem]:

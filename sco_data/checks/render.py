@@ -25,8 +25,11 @@ def _bullet(text: str) -> str:
 def readme_rules() -> str:
     """The README's list of the registered rules, one item per kind of check."""
     lint = of_kind(DESCRIPTOR)
+    table = of_kind(TABLE)
     return "\n".join(_bullet(item) for item in (
-        f"each table on its own, against its Table Schema and for clean text: {_names(of_kind(TABLE))};",
+        f"each table on its own, against its Table Schema and for clean text: "
+        f"{_names([c for c in table if c.level == ERROR])};",
+        f"the CSV conventions, as warnings unless `--strict`: {_names([c for c in table if c.level == WARNING])};",
         f"the cross-table rules of the contract: {_names(of_kind(PACKAGE))};",
         f"the metadata, as warnings unless `--strict`: {_names([c for c in lint if c.level == WARNING])}; "
         f"and as errors: {_names([c for c in lint if c.level == ERROR])};",
@@ -51,7 +54,7 @@ def _section(c: Check) -> list[str]:
     lines = [f"### {c.name}", ""]
     if c.rules != (c.name,):
         lines += [textwrap.fill("Rules: " + _names([c]) + ".", width=100, break_on_hyphens=False), ""]
-    if c.kind == DESCRIPTOR:
+    if c.kind == DESCRIPTOR or c.level == WARNING:
         level = "a warning, an error with `--strict`" if c.level == WARNING else "an error"
         lines += [f"Level: {level}.", ""]
     lines += [c.doc, "", f"Defined in `{c.source}` (`{c.run.__name__}`)."]

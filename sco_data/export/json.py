@@ -27,15 +27,19 @@ _NEEDS_ESCAPE = r'[\\"\x00-\x1f]'
 def _escaped(strings):
     """The text of each string's JSON literal without its quotes (nulls stay null), or None when
     a rare control character asks for json.dumps's \\uXXXX escapes."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    needs = pc.match_substring_regex(strings, _NEEDS_ESCAPE)
+    needs = pc.fill_null(pc.match_substring_regex(strings, _NEEDS_ESCAPE), lit.scalar(False, pa.bool_()))
     if pc.any(needs).as_py():
-        if pc.any(pc.match_substring_regex(strings.filter(needs), _OTHER_CONTROL)).as_py():
+        # Only the cells that need it are escaped, then put back in place.
+        subset = strings.filter(needs)
+        if pc.any(pc.match_substring_regex(subset, _OTHER_CONTROL)).as_py():
             return None
         for char, escaped in _SHORT_ESCAPES:
-            if pc.any(pc.match_substring(strings, char)).as_py():
-                strings = pc.replace_substring(strings, char, escaped)
+            if pc.any(pc.match_substring(subset, char)).as_py():
+                subset = pc.replace_substring(subset, char, escaped)
+        strings = pc.replace_with_mask(strings, needs, subset)
     return strings
 
 
@@ -61,6 +65,23 @@ def iso_text(array, field: dict):
     return text
 
 
+def _list_inner(array, flat=None, lengths=None):
+    """The text between '["' and '"]' of each list, when no item needs escaping and no list is
+    empty (the items then join as they are); None otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type.value_type):
+        return None
+    flat = pc.list_flatten(array) if flat is None else flat
+    lengths = pc.list_value_length(array) if lengths is None else lengths
+    if pc.any(pc.match_substring_regex(flat, _NEEDS_ESCAPE)).as_py():
+        return None
+    if pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py():
+        return None
+    return pc.binary_join(array, lit.text('","'))
+
+
 def _list_literals(array):
     import numpy as np
     import pyarrow as pa
@@ -68,6 +89,9 @@ def _list_literals(array):
 
     flat = pc.cast(pc.list_flatten(array), pa.string())
     lengths = pc.fill_null(pc.list_value_length(array), lit.scalar(0, pa.int32()))
+    inner = _list_inner(array, flat, lengths)
+    if inner is not None:
+        return pc.binary_join_element_wise(lit.text('["'), inner, lit.text('"]'), lit.text(""))
     offsets = lit.values(np.concatenate([[0], np.cumsum(lit.primitive_numpy(lit.combined(lengths)))]), pa.int32())
     escaped = _escaped(flat)
     empty = pc.any(pc.and_(pc.is_valid(array), pc.equal(lengths, lit.scalar(0, pa.int32())))).as_py()
@@ -82,6 +106,7 @@ def _list_literals(array):
 
 def json_values(array, field: dict):
     """Each cell of one column (an Arrow Array) as JSON text; null cells stay null."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -95,8 +120,19 @@ def json_values(array, field: dict):
     if ftype == "number":
         text = pc.cast(array, pa.string())
         # Arrow prints 3.0 as "3"; keep it a float for readers that infer types from the text.
-        whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
-        return pc.if_else(whole, pc.binary_join_element_wise(text, lit.text(".0"), lit.text("")), text)
+        # Only a whole number can print so, and the text of those few is looked at.
+        integral = pc.fill_null(pc.equal(pc.floor(array), array), lit.scalar(False, pa.bool_()))
+        if not pc.any(integral).as_py():
+            return text
+        positions = pc.indices_nonzero(integral)
+        candidates = text.take(positions)
+        digits = pc.match_substring_regex(candidates, r"^-?[0-9]+$")
+        if not pc.any(digits).as_py():
+            return text
+        mask = np.zeros(len(text), dtype=bool)
+        mask[positions.filter(digits).to_numpy()] = True
+        fixed = pc.binary_join_element_wise(candidates.filter(digits), lit.text(".0"), lit.text(""))
+        return pc.replace_with_mask(text, lit.values(mask, pa.bool_()), fixed)
     if ftype == "boolean":
         return pc.if_else(array, lit.text("true"), lit.text("false"))
     if ftype in ("date", "datetime"):
@@ -119,12 +155,19 @@ def _rows(batch, keys: list[str], fields: list[dict]):
     for i, (key, fdef) in enumerate(zip(keys, fields, strict=False)):
         text += ("" if i == 0 else ",") + key + ":"
         column = batch.column(fdef["name"])
+        ftype = sch.field_type(fdef)
         escaped = None
-        if sch.field_type(fdef) == "string" and column.null_count == 0:
+        if ftype == "string" and column.null_count == 0:
             if pa.types.is_dictionary(column.type):
                 column = pc.cast(column, pa.string())
             escaped = _escaped(column)
-        if escaped is not None:
+        elif ftype in ("date", "datetime") and column.null_count == 0:
+            escaped = iso_text(column, fdef)  # ISO text needs no escaping
+        inner = _list_inner(column) if ftype == "list" and column.null_count == 0 else None
+        if inner is not None:
+            pieces += [lit.text(text + '["'), inner]
+            text = '"]'
+        elif escaped is not None:
             pieces += [lit.text(text + '"'), escaped]
             text = '"'
         else:

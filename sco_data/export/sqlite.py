@@ -21,7 +21,7 @@ from .json import iso_text, json_values
 
 OUTPUT = "sco.sqlite"
 PACKAGE_TABLE = "_package"
-BATCH_ROWS = 65_536
+BATCH_ROWS = 32_768  # Python values of a batch at a time: memory stays flat
 ROWS_PER_INSERT = 100
 
 

@@ -29,7 +29,7 @@ from ..descriptor import DESCRIPTOR, Package, load_package
 from ..diff import PackageDiff, check_bump, diff_packages, initial_diff
 from ..errors import InvalidDataError, ReleaseError
 from ..layout import EXPORTS, INDEX_JSON, INDEX_MD, exports_dir, released_versions, resolve
-from ..versions import parse_version, require_version
+from ..versions import next_version, parse_version, require_version
 from .changelog import CHANGELOG, SECTION_ORDER, plan_changelog
 from .index import plan_index
 from .snapshot import (
@@ -60,7 +60,8 @@ __all__ = [
     "CHANGELOG", "CSV_DIR", "DESCRIPTOR", "EXPORTS", "INDEX_JSON", "INDEX_MD", "INPUTS", "SECTION_ORDER",
     "SNAPSHOT_LICENSE", "SNAPSHOT_README", "SUMS", "TEMP_PREFIX", "TOOLCHAIN", "ZIP_TIME",
     "ReleaseResult", "VerifyResult", "build_exports", "check_snapshot", "diff_packages", "dump_json",
-    "export_formats", "exports_dir", "parse_created", "plan_changelog", "plan_index", "rebuild_problems",
+    "export_formats", "exports_dir", "parse_created", "plan_changelog", "plan_index", "proposed_version",
+    "rebuild_problems",
     "release", "released_versions", "require_version", "resolve", "sha256_file", "snapshot_descriptor",
     "snapshot_licence", "snapshot_readme", "stamped", "sums_text", "verify",
 ]
@@ -87,6 +88,22 @@ class ReleaseResult:
     @property
     def tag_command(self) -> str:
         return f'git tag -a v{self.version} -m "{self.name} {self.version}"'
+
+
+def proposed_version(pkg: Package) -> tuple[str, str]:
+    """The version the next release needs, and why: the descriptor's own version before the first
+    release, else the last release bumped as far as the changes since it require."""
+    exports = exports_dir(pkg)
+    versions = released_versions(exports)
+    if not versions:
+        current = require_version(pkg)
+        return current, "no release yet, so the first is the descriptor's version"
+    previous = versions[-1]
+    diff = diff_packages(load_package(exports / previous), pkg, previous, "working copy")
+    need = diff.required_bump()
+    if not diff.reasons():
+        return next_version(previous, need), f"nothing has changed since {previous}; a release would be"
+    return next_version(previous, need), f"the changes since {previous} require a {need.upper()} release"
 
 
 def _check_version(pkg: Package, version: str, exports: Path) -> str | None:
@@ -129,9 +146,10 @@ def _diff_since(pkg: Package, previous: str | None, version: str, exports: Path,
 
 
 def release(pkg: Package, version: str, *, created: str | date | datetime | None = None,
-            frictionless: bool = True) -> ReleaseResult:
+            frictionless: bool = True, readme_blocks: dict[str, str] | None = None) -> ReleaseResult:
     """Cut VERSION of pkg into exports/VERSION/, or raise (ReleaseError, InvalidDataError) having
-    written nothing."""
+    written nothing. readme_blocks: README blocks rendered elsewhere (the command reference), passed
+    on to the docs."""
     from ..derived import derive, to_csv, to_table
     from ..docs import build_docs, write_changed
     from ..validate import validate_package
@@ -174,7 +192,8 @@ def release(pkg: Package, version: str, *, created: str | date | datetime | None
         index_json, index_md = plan_index(exports, pkg.name, {version: tmp})
         # The docs name the version, its date and the zip's checksum: regenerated now, so that the
         # release commit is complete and `docs --check` passes right after it.
-        docs = build_docs(released_pkg, tables, zip_sha256=sha256_file(tmp / zip_name(pkg, version)))
+        docs = build_docs(released_pkg, tables, zip_sha256=sha256_file(tmp / zip_name(pkg, version)),
+                          blocks=readme_blocks)
         if target.exists():
             raise ReleaseError(f"{EXPORTS}/{version}/ appeared while the release was built; not touching it")
     write_atomic(pkg.descriptor_path, descriptor_text)

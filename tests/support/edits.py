@@ -62,8 +62,21 @@ def write_rows(pkg: Path, table: str, header: list[str], rows: list[list[str]]) 
 
 
 def add_rows(pkg: Path, table: str, *rows: list[str]) -> None:
+    """Add rows where they belong: the rows stay sorted by the primary key, as the conventions
+    want (`key-order`)."""
     header, old = read_rows(pkg, table)
-    write_rows(pkg, table, header, old + [list(r) for r in rows])
+    schema = resource(load_descriptor(pkg), table)["schema"]
+    pk = schema.get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+
+    def key(row):
+        cells = [row[header.index(k)] for k in pk]
+        numeric = [types[k] in ("integer", "year") for k in pk]
+        return [(c == "", int(c) if n and c else c) for n, c in zip(numeric, cells, strict=True)]
+
+    new = old + [list(r) for r in rows]
+    write_rows(pkg, table, header, sorted(new, key=key) if pk else new)
 
 
 def set_cell(pkg: Path, table: str, key: str, column: str, value: str) -> None:

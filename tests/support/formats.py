@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sco_data import schema as sch
 from sco_data.descriptor import load_package
-from sco_data.read import read_table
+from sco_data.loading import read_table
 
 
 def typed_rows(pkg, name: str) -> list[dict]:
