@@ -11,8 +11,8 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "sco_data"
 MAX_LINES = 500
-# The workbook writer is being split in a branch of its own; remove it from here when that lands.
-LONG_FOR_NOW = {"sco_data.export.xlsx"}
+# Modules allowed over MAX_LINES while they are being split (none now).
+LONG_FOR_NOW: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:
