@@ -127,6 +127,20 @@ def derived_files(pkg: Package, tables: dict) -> dict[Path, bytes]:
     return files
 
 
+def release_docs(pkg: Package, tables: dict) -> dict[str, bytes]:
+    """The documents a release carries in its docs/ folder, by file name: the codebook, and the
+    comparison with each outside register whose reference is beside the descriptor (COW, SIPRI,
+    the second record of the General Assembly votes)."""
+    files = {DICTIONARY: data_dictionary(pkg, tables, GENERATED_BY).encode("utf-8")}
+    if (pkg.base_dir / cow.REFERENCE).is_file() and cow.PANEL in tables:
+        files[cow.OUTPUT] = cow.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
+    if (pkg.base_dir / sipri.EXTRACT).is_file() and sipri.DEALS in tables:
+        files[sipri.OUTPUT] = sipri.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
+    if (pkg.base_dir / un_reconciliation.REFERENCE).is_file() and un_reconciliation.VOTES in tables:
+        files[un_reconciliation.OUTPUT] = un_reconciliation.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
+    return files
+
+
 def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = None, *,
                zip_sha256: str | None = None, blocks: dict[str, str] | None = None) -> dict[Path, bytes]:
     """Every generated file, path → full content: the derived tables (at their paths in the
@@ -137,15 +151,9 @@ def build_docs(pkg: Package, tables: dict | None = None, out_dir: Path | None = 
     zip_sha256 = zip_sha256 or release_zip_sha256(pkg)
     out = Path(out_dir) if out_dir is not None else pkg.base_dir / DOCS_DIR
     files = derived_files(pkg, tables)
-    files[out / DICTIONARY] = data_dictionary(pkg, tables, GENERATED_BY).encode("utf-8")
     files[out / TIMELINE] = timeline_svg(pkg, tables)
-    if (pkg.base_dir / cow.REFERENCE).is_file() and cow.PANEL in tables:
-        files[out / cow.OUTPUT] = cow.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
-    if (pkg.base_dir / sipri.EXTRACT).is_file() and sipri.DEALS in tables:
-        files[out / sipri.OUTPUT] = sipri.reconciliation_md(pkg, tables, GENERATED_BY).encode("utf-8")
-    if (pkg.base_dir / un_reconciliation.REFERENCE).is_file() and un_reconciliation.VOTES in tables:
-        files[out / un_reconciliation.OUTPUT] = un_reconciliation.reconciliation_md(pkg, tables, GENERATED_BY).encode(
-            "utf-8")
+    for name, content in release_docs(pkg, tables).items():
+        files[out / name] = content
     readme = pkg.base_dir / README
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

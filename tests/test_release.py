@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 from support import (
     add_rows,
     delete_rows,
@@ -63,6 +64,9 @@ def test_first_release_builds_a_complete_verifiable_snapshot(pkg):
     assert {f"csv/{t}.csv" for t in tables} <= names
     assert {f"parquet/{t}.parquet" for t in tables} <= names
     assert any(n.startswith("json/") for n in names) and any(n.endswith((".sqlite", ".db")) for n in names)
+    # The codebook for this version; the sample has no outside register, so no reconciliation.
+    assert {n for n in names if n.startswith("docs/")} == {"docs/data-dictionary.md"}
+    assert "Version 0.1.0" in (snap / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     # The released CSVs are the working files byte for byte.
     for t in tables:
         assert (snap / "csv" / f"{t}.csv").read_bytes() == (pkg / "data" / f"{t}.csv").read_bytes()
@@ -306,9 +310,23 @@ def test_changelog_without_unreleased_section_gets_one(pkg):
 
 def test_the_repository_package_releases_and_rebuilds(repo_package):
     """The real package, on a copy: what the lead will cut as the first release."""
+    shutil.copytree(ROOT / "reference", repo_package / "reference")
     version = load_descriptor(repo_package)["version"]
     result = release(load_package(repo_package), version, created="2026-11-28", frictionless=False)
     verify(result.snapshot, rebuild=True)
+    # The release carries its reconciliations with the outside registers, made for this version.
+    docs = result.snapshot / "docs"
+    assert sorted(p.name for p in docs.iterdir()) == ["cow-reconciliation.md", "data-dictionary.md",
+                                                       "sipri-reconciliation.md", "un-votes-reconciliation.md"]
+    assert f"Version {version}." in (docs / "sipri-reconciliation.md").read_text(encoding="utf-8")
+    assert "docs/sipri-reconciliation.md" in (result.snapshot / "SHA256SUMS").read_text()
+    with zipfile.ZipFile(result.snapshot / f"sco-data-{version}.zip") as z:
+        assert any(n.endswith("docs/sipri-reconciliation.md") for n in z.namelist())
+    # A changed reconciliation is caught like any other file.
+    (docs / "sipri-reconciliation.md").write_text("edited\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="not as released") as exc:
+        verify(result.snapshot)
+    assert "docs/sipri-reconciliation.md" in {p.file for p in exc.value.problems}
     assert (repo_package / "CHANGELOG.md").read_text().count(f"## [{version}] - 2026-11-28") == 1
 
 

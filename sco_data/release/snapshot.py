@@ -29,6 +29,9 @@ CSV_DIR = "csv"
 TOOLCHAIN = "toolchain.json"
 SNAPSHOT_README = "README.md"
 SNAPSHOT_LICENSE = "LICENSE.txt"
+# The codebook and the reconciliations with outside registers, as `sco-data docs` makes them for the
+# release: written once, like the README, and taken as given by a rebuild.
+DOCS_DIR = "docs"
 # Files a release writes once and a rebuild takes as given, like csv/ and the descriptor.
 INPUTS = (DESCRIPTOR, SNAPSHOT_README, SNAPSHOT_LICENSE)
 # Fixed entry time: the zip's bytes must depend on its contents only.
@@ -205,6 +208,9 @@ def snapshot_readme(pkg: Package, zip_name: str) -> str:
         f"- `{CSV_DIR}/`: the tables as released, UTF-8 CSV;",
         f"- {outputs}: the same tables in other formats, built from `{CSV_DIR}/` and the descriptor alone;",
         f"- `{TOOLCHAIN}`: the versions of the software that wrote those files;",
+        f"- `{DOCS_DIR}/`: the codebook (`data-dictionary.md`) and, where the package has them, the comparisons with "
+        "outside registers made for this release (the COW IGO data, the SIPRI trade register, a second record "
+        "of the General Assembly votes); their links to `reference/` point into the package's repository;",
         f"- `{SNAPSHOT_LICENSE}`: the licence; `{SUMS}`: the SHA-256 of every file.",
         "",
         "## Licence",
@@ -259,4 +265,10 @@ def write_snapshot(folder: Path, pkg: Package, released_pkg: Package, derived: d
     (folder / SNAPSHOT_README).write_text(snapshot_readme(released_pkg, zip_name(pkg, version)), encoding="utf-8",
                                           newline="\n")
     (folder / SNAPSHOT_LICENSE).write_text(snapshot_licence(pkg), encoding="utf-8", newline="\n")
+    from ..docs import release_docs
+
+    tables = {name: tr.table for name, tr in report.tables.items()}
+    for name, content in release_docs(released_pkg, tables).items():
+        (folder / DOCS_DIR).mkdir(exist_ok=True)
+        (folder / DOCS_DIR / name).write_bytes(content)
     return build_exports(folder, report=report)

@@ -19,6 +19,7 @@ from ..errors import PackageError, Problem, ReleaseError
 from ..versions import require_version
 from .snapshot import (
     CSV_DIR,
+    DOCS_DIR,
     INPUTS,
     SUMS,
     TOOLCHAIN,
@@ -135,6 +136,8 @@ def rebuild_problems(folder: Path) -> tuple[list[str], list[Problem], VerifyResu
             if (folder / name).is_file():
                 shutil.copyfile(folder / name, work / name)
         shutil.copytree(folder / CSV_DIR, work / CSV_DIR)
+        if (folder / DOCS_DIR).is_dir():
+            shutil.copytree(folder / DOCS_DIR, work / DOCS_DIR)
         inputs = set(relative_files(work))
         built = build_exports(work, export_formats(folder))
         rebuilt = [n for n in built if n not in inputs and n not in NOT_CONTENT]
