@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test validate docs export verify bench clean serve browser-deps
+.PHONY: build test validate docs export verify bench clean serve browser-deps render-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ serve: $(STAMP)
 # Debian's chromium for the browser test (as root; CI runs this from .ci/run).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's LibreOffice Calc and poppler, for the test that renders the workbook and counts its printed
+# pages (as root; CI runs this from .ci/run; elsewhere that test is skipped).
+render-deps:
+	@{ command -v soffice && command -v pdfinfo; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc poppler-utils >/dev/null; }
 
 clean:
 	rm -rf $(VENV) exports/latest .pytest_cache .hypothesis .ruff_cache
