@@ -10,12 +10,11 @@ disagreement is to be understood and written down, never published unexplained.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocsError
+from .refcsv import read_rows
 from .status import COUNTRIES, MEMBER, NONE, OBSERVER, PANEL
 
 REFERENCE = Path("reference") / "cow_igo_sco.csv"
@@ -85,15 +84,8 @@ class Run:
 
 def read_reference(path: Path) -> dict[tuple[int, int], tuple[int, str]]:
     """(ccode, year) -> (sco, COW's name) from the extract, refusing one that is not as described."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocsError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or rows[0] != COLUMNS:
-        raise DocsError(f"{REFERENCE.as_posix()}: the header must be {','.join(COLUMNS)}")
     out = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in read_rows(path, REFERENCE.as_posix(), COLUMNS):
         try:
             ccode, name, year, code = int(row[0]), row[1], int(row[2]), int(row[3])
         except (ValueError, IndexError):

@@ -20,13 +20,12 @@ written down, never published unexplained (as with the COW comparison in cow.py)
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DocsError
+from .refcsv import read_rows
 
 REFERENCE_DIR = Path("reference") / "sipri"
 EXTRACT = REFERENCE_DIR / "trade-register-sco.csv"
@@ -93,15 +92,8 @@ class Reconciliation:
 
 
 def _read(path: Path, where: str, columns: list[str]) -> list[tuple[int, dict]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocsError(f"{where}: cannot read it: {exc.strerror or exc}") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or rows[0] != columns:
-        raise DocsError(f"{where}: the header must be {','.join(columns)}")
     out = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in read_rows(path, where, columns):
         if len(row) != len(columns):
             raise DocsError(f"{where}:{line}: expected {len(columns)} cells, found {len(row)}")
         out.append((line, dict(zip(columns, row, strict=True))))

@@ -14,12 +14,11 @@ of un_votes: every resolution against every state of countries.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from pathlib import Path
 
 from .errors import DocsError
+from .refcsv import read_rows
 
 REFERENCE = Path("reference") / "un_votes_second_record.csv"
 OUTPUT = "un-votes-reconciliation.md"
@@ -50,15 +49,8 @@ REASONS: dict[tuple[str, str, str], str] = {
 
 def read_reference(path: Path) -> list[dict]:
     """The second record's rows, refusing a file that is not as described."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocsError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or rows[0] != COLUMNS:
-        raise DocsError(f"{REFERENCE.as_posix()}: the header must be {','.join(COLUMNS)}")
     out, seen = [], set()
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in read_rows(path, REFERENCE.as_posix(), COLUMNS):
         if len(row) != len(COLUMNS) or not all(row):
             raise DocsError(f"{REFERENCE.as_posix()}:{line}: expected {','.join(COLUMNS)}, each set, got "
                             f"{','.join(row)}")
