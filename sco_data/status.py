@@ -163,6 +163,17 @@ def status_on_day(state_spells: Iterable[Spell], day: dt.date) -> str:
     return max(held, key=lambda s: (s.start, STATUSES.index(s.status) if s.status in STATUSES else -1)).status
 
 
+def sco_status_on(spells_by_state: dict[str, list[Spell]], day: dt.date) -> dict[str, str]:
+    """iso3 -> the SCO status each state held on day, for the states that held one (the Shanghai
+    Five, which preceded the SCO, counts as none)."""
+    out = {}
+    for iso3, state_spells in spells_by_state.items():
+        held = status_on_day(state_spells, day)
+        if held not in (NONE, SHANGHAI_FIVE):
+            out[iso3] = held
+    return out
+
+
 def statuses_between(state_spells: Iterable[Spell], first: dt.date, last: dt.date) -> list[str]:
     """Every status held on some day from first to last, none included (a day no spell covers),
     in the order the state first held each in that period."""

@@ -90,13 +90,8 @@ def _sco_statuses(tables: dict, resolutions: list[dict]) -> dict[tuple[str, str]
     if MEMBERS not in tables or OBSERVERS not in tables:
         return {}
     spells = status.by_state(status.spells(tables[MEMBERS].to_pylist(), tables[OBSERVERS].to_pylist()))
-    out = {}
-    for r in resolutions:
-        for iso3, state_spells in spells.items():
-            held = status.status_on_day(state_spells, r["date"])
-            if held not in (status.NONE, status.SHANGHAI_FIVE):
-                out[(r["resolution"], iso3)] = held
-    return out
+    return {(r["resolution"], iso3): held for r in resolutions
+            for iso3, held in status.sco_status_on(spells, r["date"]).items()}
 
 
 def _label(r: dict) -> str:

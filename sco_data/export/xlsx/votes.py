@@ -61,12 +61,8 @@ def matrix(pkg: Package, tables: dict) -> dict:
     resolutions = sorted(tables[RESOLUTIONS].to_pylist(), key=lambda r: (r["date"], r["resolution"]))
     spells = status.by_state(status.spells(tables[status.MEMBERS].to_pylist(),
                                            tables[status.OBSERVERS].to_pylist(), as_of=_as_of(pkg)))
-    held = {}
-    for r in resolutions:
-        for iso3, state_spells in spells.items():
-            on_day = status.status_on_day(state_spells, r["date"])
-            if on_day not in (status.NONE, status.SHANGHAI_FIVE):
-                held[(r["resolution"], iso3)] = on_day
+    held = {(r["resolution"], iso3): on_day for r in resolutions
+            for iso3, on_day in status.sco_status_on(spells, r["date"]).items()}
     names = dict(zip(tables[COUNTRIES].column("iso3").to_pylist(), tables[COUNTRIES].column("name").to_pylist(),
                      strict=True))
     latest = resolutions[-1]["date"] if resolutions else None
